@@ -1,0 +1,86 @@
+// Evaluating submissions: choosing the packs for a submission, running their rules in a sandbox
+// and aggregating the verdict (rule-catalogue.md; interfaces.md "meetlat check").
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "meetlat/limits.h"
+#include "meetlat/money.h"
+#include "meetlat/outcome.h"
+#include "meetlat/rule_pack.h"
+#include "meetlat/submission.h"
+
+namespace meetlat {
+
+class HostData;
+struct PluginBinding;
+struct RuleTrace;
+
+/// Resolves pack names and paths and caches the packs read; shared by all worker threads.
+class PackRegistry {
+ public:
+  explicit PackRegistry(PackSearchPath path);
+
+  /// A pack by name (on the search path) or by folder path; read once, then cached.
+  Expected<std::shared_ptr<const RulePack>> get(const std::string& name_or_path);
+  /// Packs that join a submission on their own when it has certain keys (joins_when_present).
+  std::vector<std::shared_ptr<const RulePack>> joining_packs();
+  const PackSearchPath& search_path() const { return path_; }
+
+ private:
+  PackSearchPath path_;
+  std::mutex mutex_;
+  std::map<std::string, Expected<std::shared_ptr<const RulePack>>> cache_;
+  bool scanned_ = false;
+  std::vector<std::shared_ptr<const RulePack>> joining_;
+};
+
+/// Which packs a submission is evaluated with: those named (`--pack`), or else the pack its
+/// `aanvraag.regeling` names plus packs that join on their own (interfaces.md).
+struct PackChoice {
+  std::vector<std::string> named;
+};
+
+/// The id of the synthetic rule that reports keys a strict pack does not know.
+inline constexpr std::string_view kUnknownKeysRule = "SCHEMA";
+
+/// Evaluates submissions on one thread. Owns a Lua sandbox; not thread-safe: one per worker.
+class Evaluator {
+ public:
+  Evaluator(std::shared_ptr<PackRegistry> registry, const Limits& limits,
+            const std::vector<PluginBinding>* plugins = nullptr);
+  ~Evaluator();
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
+
+  /// Evaluates one submission. Never throws for bad input or bad rules: those end up in the
+  /// report (input errors, `error` outcomes). `pack_failure` is set when a pack could not be
+  /// loaded (exit status 3).
+  SubmissionReport evaluate(Submission& s, const PackChoice& choice, const HostData& host,
+                            bool* pack_failure = nullptr);
+
+  /// Runs one rule with read tracing, for `meetlat explain`.
+  SubmissionReport explain(Submission& s, const std::string& pack, const std::string& rule_id,
+                           const HostData& host, RuleTrace& trace, bool* pack_failure = nullptr);
+
+  /// Loads a pack into this evaluator's sandbox; the error lists every located problem.
+  Expected<std::vector<std::string>> load(const std::shared_ptr<const RulePack>& pack);
+
+  /// Bytes held by this evaluator's Lua state.
+  std::size_t lua_memory() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Paths of keys in a submission that neither the submission format nor `extra` (dotted paths
+/// without indices, e.g. "activiteit.kosten") declares.
+std::vector<std::pair<std::string, std::string>> unknown_keys(
+    const Document& doc, const std::vector<std::string>& extra);
+
+}  // namespace meetlat

@@ -1,0 +1,45 @@
+// Report writers: the Dutch text report for people and the JSON report of interfaces.md for
+// programs. Writers stream: one submission at a time, in a deterministic order.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "meetlat/outcome.h"
+
+namespace meetlat {
+
+/// Engine version, reported in every report ("meetlat" field) and by --version.
+std::string_view engine_version();
+
+struct ReportOptions {
+  bool color = false;
+  bool verbose = false;  ///< text: also show tracebacks of `error` outcomes
+};
+
+class ReportWriter {
+ public:
+  virtual ~ReportWriter() = default;
+  virtual void begin() = 0;
+  virtual void submission(const SubmissionReport& r) = 0;
+  /// `packs`: every pack used in the batch, in first-use order.
+  virtual void end(const std::vector<PackUse>& packs) = 0;
+};
+
+/// Writers for the built-in formats "text" and "json"; nullptr for an unknown name.
+std::unique_ptr<ReportWriter> make_report_writer(std::string_view format, std::FILE* out,
+                                                 const ReportOptions& options);
+
+/// The JSON object of one submission (interfaces.md, `submissions[i]`), appended to `out`.
+void write_submission_json(std::string& out, const SubmissionReport& r, bool pretty,
+                           int indent_levels = 0);
+
+/// The `packs` array entries.
+void write_packs_json(std::string& out, const std::vector<PackUse>& packs, bool pretty);
+
+/// The text report of one submission.
+std::string format_submission_text(const SubmissionReport& r, const ReportOptions& options);
+
+}  // namespace meetlat

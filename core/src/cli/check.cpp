@@ -1,0 +1,66 @@
+// `meetlat check`: evaluates submissions (interfaces.md).
+#include <cstdio>
+
+#include "cli.h"
+#include "meetlat/host_data.h"
+#include "meetlat/report.h"
+
+namespace meetlat::cli {
+
+namespace {
+struct CheckOptions {
+  EngineOptions engine;
+  std::vector<std::string> packs;
+  std::string format = "text";
+  std::string color = "auto";
+  unsigned jobs = 1;
+  bool verbose = false;
+  std::vector<std::string> files;
+};
+}  // namespace
+
+void add_check(CLI::App& app, Action& action) {
+  auto o = std::make_shared<CheckOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "check", "Toets aanvragen (TOML of JSON; een map = alle aanvragen erin)");
+  cmd->add_option("--pack", o->packs,
+                  "Regelpakket (naam of map); zonder --pack kiest aanvraag.regeling het pakket");
+  cmd->add_option("--format", o->format, "Uitvoer: text, json of json-compact")
+      ->capture_default_str();
+  cmd->add_option("--jobs,-j", o->jobs, "Aantal parallelle werkers")->capture_default_str();
+  cmd->add_option("--color", o->color, "Kleur: auto, always of never")->capture_default_str();
+  cmd->add_flag("--verbose,-v", o->verbose, "Toon ook de Lua-traceback bij fouten in regels");
+  o->engine.add_to(*cmd);
+  cmd->add_option("files", o->files, "Aanvragen of mappen")->required();
+  cmd->callback([o, &action]() {
+    action = [o]() -> int {
+      auto registry = o->engine.registry();
+      Limits limits = o->engine.limits();
+      ReportOptions ropts;
+      ropts.color = o->format == "text" && use_color(o->color);
+      ropts.verbose = o->verbose;
+      auto writer = make_report_writer(o->format, stdout, ropts);
+      if (!writer) {
+        std::fprintf(stderr, "meetlat: onbekend formaat '%s' (text, json, json-compact)\n",
+                     o->format.c_str());
+        return kExitUsage;
+      }
+      if (!preload_packs(registry, o->packs, limits)) return kExitUsage;
+      BatchOptions bo;
+      bo.jobs = o->jobs;
+      bo.packs.named = o->packs;
+      bo.limits = limits;
+      bo.read_limits = o->engine.read_limits();
+      HostData no_ledger;
+      auto files = expand_inputs(o->files);
+      if (files.empty()) {
+        std::fprintf(stderr, "meetlat: geen aanvragen gevonden (.toml of .json)\n");
+        return kExitUsage;
+      }
+      BatchSummary summary = run_batch(files, registry, bo, no_ledger, *writer);
+      return summary.exit_status();
+    };
+  });
+}
+
+}  // namespace meetlat::cli

@@ -1,0 +1,100 @@
+#include "cli.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "meetlat/report.h"
+
+namespace meetlat::cli {
+
+void EngineOptions::add_to(CLI::App& cmd) {
+  cmd.add_option("--rules-path", rules_path,
+                 "Extra folder with rule packs (before MEETLAT_RULES_PATH and the built-in rules)");
+  cmd.add_option("--limit-instructions", instructions,
+                 "Instruction budget per rule evaluation")
+      ->capture_default_str();
+  cmd.add_option("--limit-time", time_ms, "Time limit per rule evaluation, in milliseconds")
+      ->capture_default_str();
+  cmd.add_option("--limit-memory", memory_mb, "Memory limit per rule evaluation, in MiB")
+      ->capture_default_str();
+  cmd.add_option("--max-file-size", max_file_kb, "Largest submission file accepted, in KiB")
+      ->capture_default_str();
+}
+
+Limits EngineOptions::limits() const {
+  Limits l;
+  l.rule.instructions = instructions;
+  l.rule.time = std::chrono::milliseconds(time_ms);
+  l.rule.memory = memory_mb << 20;
+  return l;
+}
+
+ReadLimits EngineOptions::read_limits() const {
+  ReadLimits r;
+  r.max_file_bytes = max_file_kb << 10;
+  return r;
+}
+
+std::shared_ptr<PackRegistry> EngineOptions::registry() const {
+  PackSearchPath env = PackSearchPath::from_environment();
+  PackSearchPath path;
+  for (const auto& p : rules_path) path.add(p);
+  for (const auto& p : env.dirs()) path.add(p);
+  return std::make_shared<PackRegistry>(std::move(path));
+}
+
+bool use_color(const std::string& mode) {
+  if (mode == "always") return true;
+  if (mode == "never") return false;
+  if (std::getenv("NO_COLOR") != nullptr) return false;
+  const char* term = std::getenv("TERM");
+  if (term != nullptr && std::string_view(term) == "dumb") return false;
+  return ::isatty(::fileno(stdout)) != 0;
+}
+
+bool preload_packs(const std::shared_ptr<PackRegistry>& registry,
+                   const std::vector<std::string>& names, const Limits& limits) {
+  bool ok = true;
+  Evaluator probe(registry, limits);
+  for (const std::string& name : names) {
+    auto pack = registry->get(name);
+    if (!pack) {
+      std::fprintf(stderr, "meetlat: %s\n", pack.error().message.c_str());
+      ok = false;
+      continue;
+    }
+    auto loaded = probe.load(*pack);
+    if (!loaded) {
+      std::fprintf(stderr, "meetlat: regelpakket '%s' kan niet worden geladen:\n%s",
+                   (*pack)->manifest.name.c_str(), loaded.error().message.c_str());
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+int run(int argc, char** argv) {
+  CLI::App app{"meetlat — toetst aanvragen en initiatieven aan regelpakketten (rules engine voor "
+               "fondsen in de jeugdhulp)"};
+  app.set_version_flag("--version", std::string(engine_version()));
+  app.require_subcommand(1);
+  Action action;
+  add_check(app, action);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : kExitUsage;
+  }
+  if (!action) return kExitUsage;
+  try {
+    return action();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "meetlat: interne fout: %s\n", e.what());
+    return kExitUsage;
+  }
+}
+
+}  // namespace meetlat::cli

@@ -1,0 +1,259 @@
+// TOML submissions through toml++, into the shared Document.
+//
+// toml++ 3.3 (Debian) recurses without a depth limit, so a pre-scan bounds the nesting before
+// the text reaches it (issue "Engine core", facts about the dependencies). Floats that are money
+// are re-read from the source text, so that 17480.50 is exactly 1748050 cents.
+#include <toml++/toml.h>
+
+#include <fmt/format.h>
+
+#include <vector>
+
+#include "meetlat/submission.h"
+#include "toml_document.h"
+
+namespace meetlat {
+namespace detail {
+
+std::optional<InputError> check_toml_depth(std::string_view text, unsigned max_depth) {
+  enum class State { normal, comment, basic, multi_basic, literal, multi_literal };
+  State state = State::normal;
+  unsigned brackets = 0;
+  unsigned dots = 0;  // dots on this line outside strings: dotted keys and table headers
+  std::uint32_t line = 1;
+  std::uint32_t column = 0;
+  auto too_deep = [&]() -> std::optional<InputError> {
+    return InputError{"", line, column,
+                      fmt::format("te diep genest: meer dan {} niveaus van tabellen, lijsten of "
+                                  "punten in sleutels",
+                                  max_depth)};
+  };
+  auto starts = [&](std::size_t i, std::string_view s) { return text.substr(i, s.size()) == s; };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    ++column;
+    if (c == '\n') {
+      ++line;
+      column = 0;
+      if (state == State::comment || state == State::basic || state == State::literal) {
+        state = State::normal;
+      }
+      if (state == State::normal) dots = 0;
+      continue;
+    }
+    switch (state) {
+      case State::normal:
+        if (c == '#') {
+          state = State::comment;
+        } else if (c == '"') {
+          if (starts(i, "\"\"\"")) {
+            state = State::multi_basic;
+            i += 2;
+          } else {
+            state = State::basic;
+          }
+        } else if (c == '\'') {
+          if (starts(i, "'''")) {
+            state = State::multi_literal;
+            i += 2;
+          } else {
+            state = State::literal;
+          }
+        } else if (c == '[' || c == '{') {
+          ++brackets;
+          if (brackets + dots > max_depth) return too_deep();
+        } else if (c == ']' || c == '}') {
+          if (brackets > 0) --brackets;
+        } else if (c == '.') {
+          ++dots;
+          if (brackets + dots > max_depth) return too_deep();
+        }
+        break;
+      case State::comment:
+        break;
+      case State::basic:
+        if (c == '\\') {
+          ++i;
+        } else if (c == '"') {
+          state = State::normal;
+        }
+        break;
+      case State::multi_basic:
+        if (c == '\\') {
+          ++i;
+        } else if (starts(i, "\"\"\"")) {
+          state = State::normal;
+          i += 2;
+        }
+        break;
+      case State::literal:
+        if (c == '\'') state = State::normal;
+        break;
+      case State::multi_literal:
+        if (starts(i, "'''")) {
+          state = State::normal;
+          i += 2;
+        }
+        break;
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+class TomlConverter {
+ public:
+  TomlConverter(std::string_view text, Document& doc) : text_(text), doc_(doc) {}
+
+  void convert_table(const toml::table& t, NodeId parent) {
+    for (auto&& [key, value] : t) {
+      add(value, parent, key.str(), position(key.source(), value.source()));
+    }
+  }
+
+ private:
+  static SourcePos position(const toml::source_region& key, const toml::source_region& value) {
+    const toml::source_region& r = value.begin.line != 0 ? value : key;
+    return {static_cast<std::uint32_t>(r.begin.line), static_cast<std::uint32_t>(r.begin.column)};
+  }
+
+  void add(const toml::node& v, NodeId parent, std::string_view key, SourcePos pos) {
+    Document& doc = doc_;
+    switch (v.type()) {
+      case toml::node_type::table: {
+        NodeId id = doc.add(parent, key, NodeKind::table, pos);
+        convert_table(*v.as_table(), id);
+        break;
+      }
+      case toml::node_type::array: {
+        NodeId id = doc.add(parent, key, NodeKind::array, pos);
+        for (const toml::node& item : *v.as_array()) {
+          const auto& r = item.source();
+          add(item, id, {}, {static_cast<std::uint32_t>(r.begin.line),
+                             static_cast<std::uint32_t>(r.begin.column)});
+        }
+        break;
+      }
+      case toml::node_type::string:
+        doc.add_string(parent, key, v.as_string()->get(), pos);
+        break;
+      case toml::node_type::integer:
+        doc.add_integer(parent, key, v.as_integer()->get(), pos);
+        break;
+      case toml::node_type::floating_point: {
+        NodeId id = doc.add(parent, key, NodeKind::real, pos);
+        doc.node(id).value.real = v.as_floating_point()->get();
+        doc.node(id).text = doc.store(literal_at(pos));
+        break;
+      }
+      case toml::node_type::boolean:
+        doc.add_bool(parent, key, v.as_boolean()->get(), pos);
+        break;
+      case toml::node_type::date: {
+        const toml::date& d = v.as_date()->get();
+        NodeId id = doc.add(parent, key, NodeKind::date, pos);
+        doc.node(id).text = doc.store(fmt::format("{:04}-{:02}-{:02}", d.year, d.month, d.day));
+        break;
+      }
+      case toml::node_type::time: {
+        const toml::time& t = v.as_time()->get();
+        doc.add_string(parent, key, fmt::format("{:02}:{:02}:{:02}", t.hour, t.minute, t.second),
+                       pos);
+        break;
+      }
+      case toml::node_type::date_time: {
+        const toml::date_time& dt = v.as_date_time()->get();
+        doc.add_string(parent, key,
+                       fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", dt.date.year,
+                                   dt.date.month, dt.date.day, dt.time.hour, dt.time.minute,
+                                   dt.time.second),
+                       pos);
+        break;
+      }
+      case toml::node_type::none:
+        doc.add(parent, key, NodeKind::null, pos);
+        break;
+    }
+  }
+
+  // The literal text of the number that starts at `pos`, so money is read exactly.
+  std::string_view literal_at(SourcePos pos) {
+    if (pos.line == 0) return {};
+    if (line_starts_.empty()) {
+      line_starts_.push_back(0);
+      for (std::size_t i = 0; i < text_.size(); ++i) {
+        if (text_[i] == '\n') line_starts_.push_back(i + 1);
+      }
+    }
+    if (pos.line > line_starts_.size()) return {};
+    // toml++ counts columns in code points; the number itself is ASCII, so walk the line by
+    // code points to find its byte offset.
+    std::size_t i = line_starts_[pos.line - 1];
+    for (std::uint32_t col = 1; col < pos.column && i < text_.size() && text_[i] != '\n';) {
+      ++i;
+      while (i < text_.size() && (static_cast<unsigned char>(text_[i]) & 0xC0) == 0x80) ++i;
+      ++col;
+    }
+    std::size_t start = i;
+    while (i < text_.size()) {
+      char c = text_[i];
+      bool number_char = (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.' || c == '_' ||
+                         c == 'e' || c == 'E' || c == 'i' || c == 'n' || c == 'f' || c == 'a';
+      if (!number_char) break;
+      ++i;
+    }
+    return text_.substr(start, i - start);
+  }
+
+  std::string_view text_;
+  Document& doc_;
+  std::vector<std::size_t> line_starts_;
+};
+
+}  // namespace
+
+void read_toml(std::string_view text, Submission& out, const ReadLimits& limits) {
+  if (auto deep = check_toml_depth(text, limits.max_depth)) {
+    out.errors.push_back(*deep);
+    return;
+  }
+  toml::table table;
+  try {
+    table = toml::parse(text, out.file);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    out.errors.push_back({"", static_cast<std::uint32_t>(where.line),
+                          static_cast<std::uint32_t>(where.column),
+                          fmt::format("TOML-syntaxfout: {}", e.description())});
+    return;
+  } catch (const std::exception& e) {
+    out.errors.push_back({"", 0, 0, fmt::format("TOML kon niet worden gelezen: {}", e.what())});
+    return;
+  }
+  TomlConverter(text, out.doc).convert_table(table, out.doc.root());
+}
+
+void toml_to_document(const toml::table& t, std::string_view source_text, Document& doc,
+                      NodeId parent) {
+  TomlConverter(source_text, doc).convert_table(t, parent);
+}
+
+Expected<toml::table> parse_toml_file(const std::string& path, std::string& text_out,
+                                      std::size_t max_bytes, unsigned max_depth) {
+  auto text = read_regular_file(path, max_bytes);
+  if (!text) return Error{text.error().message};
+  text_out = std::move(*text);
+  if (auto deep = check_toml_depth(text_out, max_depth)) {
+    return Error{fmt::format("{}:{}:{}: {}", path, deep->line, deep->column, deep->message)};
+  }
+  try {
+    return toml::parse(text_out, path);
+  } catch (const toml::parse_error& e) {
+    return Error{fmt::format("{}:{}:{}: TOML-syntaxfout: {}", path, e.source().begin.line,
+                             e.source().begin.column, e.description())};
+  }
+}
+
+}  // namespace detail
+}  // namespace meetlat

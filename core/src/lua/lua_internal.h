@@ -1,0 +1,132 @@
+// Internals of the Lua boundary, shared by the files in core/src/lua/ only.
+//
+// Conventions that keep the boundary safe (house style, points 2-5):
+// - Lua raises errors with longjmp. A lua_CFunction therefore never holds a C++ object with a
+//   destructor across a Lua API call that can raise (anything that allocates or calls Lua):
+//   C++ work happens in an inner scope that ends before the API call, or in plain buffers.
+// - No C++ exception crosses a Lua frame: C++ work inside a lua_CFunction is wrapped in try/catch.
+// - The host calls into Lua only through lua_pcall with a message handler.
+#pragma once
+
+#include <lua.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lua_sandbox.h"
+
+namespace meetlat::lua_detail {
+
+// Registry keys: addresses of these objects, used as light userdata.
+extern const char kFrozenMark;    // present in the metatable (D) of every read-only proxy
+extern const char kDocKey;        // D[kDocKey] = Document*  (document proxies only)
+extern const char kIdKey;         // D[kIdKey]  = NodeId     (document proxies only)
+extern const char kLazyMeta;      // registry: metatable of unfilled document D tables
+extern const char kEnvKey;        // registry: the rule environment proxy
+extern const char kParamsCache;   // registry: Document* -> params proxy
+extern const char kRoNewindex;    // registry: __newindex of frozen tables
+extern const char kFrozenLen;     // registry: __len of frozen plain tables
+extern const char kFrozenPairs;   // registry: __pairs of frozen plain tables
+extern const char kDocLen;        // registry: __len of document proxies
+extern const char kDocPairs;      // registry: __pairs of document proxies
+extern const char kTraceIndex;    // registry: __index of document proxies while tracing
+
+/// An outcome recorded by pass()/fail()/skip(); the rule returns a token naming it.
+struct RecordedOutcome {
+  Outcome outcome = Outcome::pass;
+  std::string message;
+  std::vector<std::string> evidence;
+  std::vector<Finding> findings;
+};
+
+/// The sandbox state reachable from a lua_State (through the allocator's user data).
+struct SandboxCore {
+  lua_State* L = nullptr;
+  Limits limits;
+
+  // Memory accounting for the custom allocator.
+  std::size_t used = 0;
+  std::size_t memory_limit = SIZE_MAX;
+
+  // The running budget; inactive while the host itself works.
+  bool budget_active = false;
+  std::uint64_t instructions_used = 0;
+  std::uint64_t instructions_limit = 0;
+  std::chrono::steady_clock::time_point deadline{};
+  std::chrono::milliseconds time_limit{0};
+  std::size_t memory_budget = 0;
+  bool killed = false;
+  bool memory_refused = false;  ///< the allocator refused a request under the current budget
+  std::string kill_reason;
+
+  // Phase and context.
+  bool loading = false;
+  bool tracing = false;
+  RuleTrace* trace = nullptr;
+  const HostData* host = nullptr;
+  std::string regio;
+  std::vector<RecordedOutcome> outcomes;
+  std::vector<const Document*> live_documents;
+
+  // Filled by rule{} while a pack loads.
+  struct PendingRule {
+    RuleDecl decl;
+    int check_ref = LUA_NOREF;
+  };
+  std::vector<PendingRule>* pending_rules = nullptr;
+  std::vector<LoadProblem>* load_problems = nullptr;
+  std::string loading_file;
+
+  std::vector<PluginBinding> plugins;
+
+  /// Starts a budget; the memory budget is measured from what the state holds now.
+  void start_budget(const Budget& b);
+  void stop_budget();
+  /// Charges `steps` to the instruction budget and checks the clock; false (and killed) when
+  /// the budget is exhausted. Used by the hook and by long-running C functions.
+  bool charge(std::uint64_t steps);
+  void kill(std::string reason);
+};
+
+SandboxCore& core(lua_State* L);
+
+/// The count hook that charges the budget (lua_sandbox.cpp).
+void budget_hook(lua_State* L, lua_Debug* ar);
+
+/// Calls plugin function number upvalue(1) (lua_sandbox.cpp).
+int call_plugin(lua_State* L);
+
+/// Instruction-count hook interval: the hook runs every this many VM instructions.
+inline constexpr int kHookInterval = 1000;
+
+// --- read-only proxies (proxies.cpp) ---
+/// Makes the table at `idx` read-only in place: its contents move to a new table that becomes its
+/// metatable; writes raise "alleen-lezen". `unknown_meta` (a registry key or nullptr) becomes the
+/// metatable of the moved contents, e.g. to raise on unknown global names.
+void freeze_in_place(lua_State* L, int idx, const void* unknown_meta);
+bool is_proxy(lua_State* L, int idx);
+/// Pushes a read-only, lazily filled view of a document node.
+void push_document_proxy(lua_State* L, const Document* doc, NodeId id);
+/// If the value at idx is a document proxy, returns its document and node.
+bool document_of(lua_State* L, int idx, const Document** doc, NodeId* id);
+/// Registers the metatables and functions the proxies use (once per state).
+void register_proxy_support(lua_State* L);
+/// Proxy-aware next(): for frozen tables iterates their contents.
+int proxy_aware_next(lua_State* L);
+
+// --- rule API (rule_api.cpp) ---
+/// Fills the table at the top of the stack with the rule API functions.
+void register_rule_api(lua_State* L);
+
+// --- bounded pattern matching (bounded_pattern.cpp) ---
+/// Replaces find/match/gmatch/gsub in the string table at the top of the stack with versions that
+/// charge the budget as they work, so a pathological pattern cannot run unbounded inside C.
+void register_bounded_patterns(lua_State* L);
+
+// --- values ---
+/// A short, metamethod-free description of a Lua value for messages ("tekst \"abc\"", "tabel").
+std::string describe_value(lua_State* L, int idx);
+
+}  // namespace meetlat::lua_detail

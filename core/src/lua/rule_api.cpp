@@ -1,0 +1,763 @@
+// The rule API that policy staff write rules with (docs/rule-api.md): declaring rules, returning
+// outcomes, exact money, per-year tables, word counts and key paths for evidence.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "lua_internal.h"
+#include "meetlat/money.h"
+#include "meetlat/text.h"
+
+namespace meetlat::lua_detail {
+namespace {
+
+constexpr std::string_view kRuleFields[] = {"id",    "title", "severity",    "source",
+                                            "quote", "check", "description"};
+
+bool valid_rule_id(std::string_view id) {
+  // Letters/digits, a dash, digits: "BG-01", "TF-10", "ML-08", "X2-7".
+  std::size_t dash = id.rfind('-');
+  if (dash == std::string_view::npos || dash == 0 || dash + 1 == id.size()) return false;
+  for (std::size_t i = 0; i < dash; ++i) {
+    char c = id[i];
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  if (id[0] < 'A' || id[0] > 'Z') return false;
+  for (std::size_t i = dash + 1; i < id.size(); ++i) {
+    if (id[i] < '0' || id[i] > '9') return false;
+  }
+  return true;
+}
+
+void add_problem(SandboxCore& c, int line, std::string message) {
+  if (c.load_problems == nullptr) return;
+  c.load_problems->push_back({c.loading_file, line, std::move(message)});
+}
+
+// rule{ id=..., title=..., severity=..., source=..., quote=..., check=function(s, p) ... end }
+int l_rule(lua_State* L) {
+  SandboxCore& c = core(L);
+  if (!c.loading || c.pending_rules == nullptr) {
+    return luaL_error(L, "rule{} kan alleen bovenaan een regelbestand staan, niet binnen check()");
+  }
+  lua_Debug ar{};
+  int line = 0;
+  if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar)) line = ar.currentline;
+  if (lua_type(L, 1) != LUA_TTABLE) {
+    try {
+      add_problem(c, line, "rule verwacht een tabel: rule { id = \"XX-01\", ... }");
+    } catch (...) {
+    }
+    return 0;
+  }
+  lua_settop(L, 1);
+  // Unknown fields are almost always typos ("titel" for "title"); name them.
+  lua_pushnil(L);
+  while (lua_next(L, 1) != 0) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING) continue;
+    std::size_t len = 0;
+    const char* k = lua_tolstring(L, -1, &len);
+    try {
+      std::string_view key(k, len);
+      bool known = std::find(std::begin(kRuleFields), std::end(kRuleFields), key) !=
+                   std::end(kRuleFields);
+      if (!known) {
+        std::string_view best;
+        std::size_t best_d = 99;
+        for (auto f : kRuleFields) {
+          std::size_t d = edit_distance(key, f);
+          if (d < best_d) {
+            best_d = d;
+            best = f;
+          }
+        }
+        std::string hint = best_d <= 3 ? fmt::format("; bedoelde u '{}'?", best) : std::string();
+        if (key == "titel") hint = "; gebruik 'title'";
+        if (key == "ernst") hint = "; gebruik 'severity'";
+        if (key == "bron") hint = "; gebruik 'source'";
+        if (key == "citaat") hint = "; gebruik 'quote'";
+        add_problem(c, line, fmt::format("onbekend veld '{}' in rule{{}}{}", key, hint));
+      }
+    } catch (...) {
+    }
+  }
+  // Read every field onto the stack first (these calls may raise), then build the declaration
+  // in C++ without calling Lua (house rule: no C++ object alive across a raising Lua call).
+  luaL_checkstack(L, 8, nullptr);
+  static constexpr const char* kRead[] = {"id",          "title",    "source", "quote",
+                                          "description", "severity", "check"};
+  for (const char* f : kRead) {
+    lua_pushstring(L, f);
+    lua_rawget(L, 1);
+  }
+  auto text_at = [&](int idx) -> std::string_view {
+    if (lua_type(L, idx) != LUA_TSTRING) return {};
+    std::size_t len = 0;
+    const char* s = lua_tolstring(L, idx, &len);
+    return {s, len};
+  };
+  bool has_check = lua_type(L, 8) == LUA_TFUNCTION;
+  int check_ref = LUA_NOREF;
+  if (has_check) {
+    lua_pushvalue(L, 8);
+    check_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+  bool ok = true;
+  try {
+    SandboxCore::PendingRule pending;
+    pending.decl.id = text_at(2);
+    pending.decl.title = text_at(3);
+    pending.decl.source = text_at(4);
+    pending.decl.quote = text_at(5);
+    pending.decl.description = text_at(6);
+    std::string_view severity = text_at(7);
+    pending.decl.file = c.loading_file;
+    pending.decl.line = line;
+    std::string where = pending.decl.id.empty() ? std::string("regel zonder id")
+                                                : fmt::format("regel {}", pending.decl.id);
+    if (pending.decl.id.empty()) {
+      add_problem(c, line, "rule{} mist 'id' (bijvoorbeeld id = \"BG-01\")");
+      ok = false;
+    } else if (!valid_rule_id(pending.decl.id)) {
+      add_problem(c, line,
+                  fmt::format("id '{}' heeft niet de vorm LETTERS-CIJFERS, bijvoorbeeld \"BG-01\"",
+                              pending.decl.id));
+      ok = false;
+    }
+    if (!is_non_empty(pending.decl.title)) {
+      add_problem(c, line, fmt::format("{}: 'title' ontbreekt of is leeg", where));
+      ok = false;
+    }
+    if (!is_non_empty(pending.decl.source)) {
+      add_problem(c, line,
+                  fmt::format("{}: 'source' ontbreekt: noem document en paragraaf, bijvoorbeeld "
+                              "\"004 Bijlage 1\"",
+                              where));
+      ok = false;
+    }
+    if (!is_non_empty(pending.decl.quote)) {
+      add_problem(c, line,
+                  fmt::format("{}: 'quote' ontbreekt: citeer letterlijk de beleidstekst waarop "
+                              "de regel rust",
+                              where));
+      ok = false;
+    }
+    if (auto sev = severity_from_string(severity)) {
+      pending.decl.severity = *sev;
+    } else {
+      add_problem(c, line,
+                  fmt::format("{}: 'severity' moet \"blocking\" of \"advisory\" zijn{}", where,
+                              severity.empty() ? std::string(" (ontbreekt)")
+                                               : fmt::format(", niet \"{}\"", severity)));
+      ok = false;
+    }
+    if (!has_check) {
+      add_problem(c, line,
+                  fmt::format("{}: 'check' moet een functie zijn: check = function(s, p) ... end",
+                              where));
+      ok = false;
+    }
+    if (ok) {
+      pending.check_ref = check_ref;
+      c.pending_rules->push_back(std::move(pending));
+    }
+  } catch (...) {
+    ok = false;
+  }
+  if (!ok && check_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, check_ref);
+  return 0;
+}
+
+// --- outcomes ---
+
+int push_token(lua_State* L, std::size_t index) {
+  lua_pushlightuserdata(L, reinterpret_cast<void*>(static_cast<std::uintptr_t>(index) + 1));
+  return 1;
+}
+
+// Appends evidence from argument `idx` to `out` (a string, a document proxy, or a list of them).
+// Returns false for a value that cannot be evidence.
+bool add_evidence(lua_State* L, int idx, std::vector<std::string>& out, int depth = 0) {
+  int t = lua_type(L, idx);
+  if (t == LUA_TNIL) return true;
+  if (t == LUA_TSTRING) {
+    std::size_t len = 0;
+    const char* s = lua_tolstring(L, idx, &len);
+    try {
+      out.emplace_back(s, len);
+    } catch (...) {
+    }
+    return true;
+  }
+  if (t == LUA_TTABLE) {
+    const Document* doc = nullptr;
+    NodeId id = kNoNode;
+    if (document_of(L, idx, &doc, &id)) {
+      try {
+        out.push_back(doc->path(id));
+      } catch (...) {
+      }
+      return true;
+    }
+    if (depth > 0) return false;
+    idx = lua_absindex(L, idx);
+    lua_Integer n = static_cast<lua_Integer>(lua_rawlen(L, idx));
+    for (lua_Integer i = 1; i <= n && i <= 1000; ++i) {
+      lua_rawgeti(L, idx, i);
+      bool ok = add_evidence(L, -1, out, depth + 1);
+      lua_pop(L, 1);
+      if (!ok) return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+RecordedOutcome* new_outcome(SandboxCore& c, Outcome o) {
+  try {
+    c.outcomes.emplace_back();
+  } catch (...) {
+    return nullptr;
+  }
+  c.outcomes.back().outcome = o;
+  return &c.outcomes.back();
+}
+
+int outcome_with_message(lua_State* L, Outcome o, bool message_required) {
+  SandboxCore& c = core(L);
+  if (c.loading) return luaL_error(L, "pass/fail/skip horen binnen check(), niet bij het laden");
+  std::size_t len = 0;
+  const char* msg = nullptr;
+  if (message_required) {
+    msg = luaL_checklstring(L, 1, &len);
+  } else {
+    msg = luaL_optlstring(L, 1, "", &len);
+  }
+  RecordedOutcome* r = new_outcome(c, o);
+  if (r == nullptr) return luaL_error(L, "geen geheugen");
+  try {
+    r->message.assign(msg, len);
+  } catch (...) {
+  }
+  int n = lua_gettop(L);
+  for (int i = 2; i <= n; ++i) {
+    if (!add_evidence(L, i, c.outcomes.back().evidence)) {
+      return luaL_argerror(L, i, "bewijs moet een pad (tekst) of een deel van de aanvraag zijn");
+    }
+  }
+  return push_token(L, c.outcomes.size() - 1);
+}
+
+int l_pass(lua_State* L) { return outcome_with_message(L, Outcome::pass, false); }
+int l_skip(lua_State* L) { return outcome_with_message(L, Outcome::skip, true); }
+
+// fail(message, evidence...) or fail(list) where list holds findings { message, evidence... }.
+int l_fail(lua_State* L) {
+  if (lua_type(L, 1) != LUA_TTABLE || is_proxy(L, 1)) {
+    return outcome_with_message(L, Outcome::fail, true);
+  }
+  SandboxCore& c = core(L);
+  if (c.loading) return luaL_error(L, "pass/fail/skip horen binnen check(), niet bij het laden");
+  RecordedOutcome* r = new_outcome(c, Outcome::fail);
+  if (r == nullptr) return luaL_error(L, "geen geheugen");
+  std::size_t index = c.outcomes.size() - 1;
+  lua_Integer n = static_cast<lua_Integer>(lua_rawlen(L, 1));
+  if (n == 0) return luaL_argerror(L, 1, "fail() met een lege lijst bevindingen");
+  for (lua_Integer i = 1; i <= n; ++i) {
+    lua_rawgeti(L, 1, i);
+    int item = lua_gettop(L);
+    if (lua_type(L, item) != LUA_TTABLE) {
+      return luaL_argerror(L, 1, "elke bevinding is een tabel { bericht, bewijs... }");
+    }
+    lua_rawgeti(L, item, 1);
+    if (lua_type(L, -1) != LUA_TSTRING) {
+      return luaL_argerror(L, 1, "een bevinding begint met een bericht (tekst)");
+    }
+    std::size_t len = 0;
+    const char* msg = lua_tolstring(L, -1, &len);
+    try {
+      RecordedOutcome& out = c.outcomes[index];
+      out.findings.push_back({std::string(msg, len), {}});
+      if (!out.message.empty()) out.message += '\n';
+      out.message.append(msg, len);
+    } catch (...) {
+    }
+    lua_pop(L, 1);
+    lua_Integer m = static_cast<lua_Integer>(lua_rawlen(L, item));
+    for (lua_Integer k = 2; k <= m; ++k) {
+      lua_rawgeti(L, item, k);
+      bool ok = add_evidence(L, -1, c.outcomes[index].findings.back().evidence);
+      lua_pop(L, 1);
+      if (!ok) return luaL_argerror(L, 1, "bewijs moet een pad (tekst) of een deel van de aanvraag zijn");
+    }
+    try {
+      RecordedOutcome& out = c.outcomes[index];
+      for (const auto& e : out.findings.back().evidence) {
+        if (std::find(out.evidence.begin(), out.evidence.end(), e) == out.evidence.end()) {
+          out.evidence.push_back(e);
+        }
+      }
+    } catch (...) {
+    }
+    lua_pop(L, 1);
+  }
+  return push_token(L, index);
+}
+
+// --- money ---
+
+bool to_cents_arg(lua_State* L, int idx, Cents& out) {
+  if (lua_isinteger(L, idx)) {
+    out = lua_tointeger(L, idx);
+    return true;
+  }
+  if (lua_type(L, idx) == LUA_TNUMBER) {
+    lua_Number x = lua_tonumber(L, idx);
+    if (x == static_cast<lua_Number>(static_cast<Cents>(x)) && x > -9.2e18 && x < 9.2e18) {
+      out = static_cast<Cents>(x);
+      return true;
+    }
+  }
+  return false;
+}
+
+Cents check_cents(lua_State* L, int idx) {
+  Cents c = 0;
+  if (!to_cents_arg(L, idx, c)) {
+    luaL_argerror(L, idx, "verwacht een bedrag in centen (geheel getal)");
+  }
+  return c;
+}
+
+int l_euro(lua_State* L) {
+  Cents c = check_cents(L, 1);
+  char buf[64];
+  {
+    std::string s = format_euro(c);
+    std::snprintf(buf, sizeof buf, "%s", s.c_str());
+  }
+  lua_pushstring(L, buf);
+  return 1;
+}
+
+bool decimal_arg(lua_State* L, int idx, Decimal& out) {
+  if (lua_isinteger(L, idx)) {
+    out = Decimal{lua_tointeger(L, idx), 0};
+    return true;
+  }
+  if (lua_type(L, idx) == LUA_TNUMBER) {
+    auto d = decimal_from_double(lua_tonumber(L, idx));
+    if (!d) return false;
+    out = *d;
+    return true;
+  }
+  if (lua_type(L, idx) == LUA_TSTRING) {
+    auto d = parse_decimal(lua_tostring(L, idx));
+    if (!d) return false;
+    out = *d;
+    return true;
+  }
+  return false;
+}
+
+int l_money_cents(lua_State* L) {
+  Decimal d;
+  if (!decimal_arg(L, 1, d)) return luaL_argerror(L, 1, "verwacht een bedrag in euro's");
+  Decimal hundred{100, 0};
+  Rounded r = multiply(d.units, &hundred, 1);
+  if (d.scale > 0) {
+    Decimal unscale{1, d.scale};
+    r = multiply(r.cents, &unscale, 1);
+  }
+  if (r.overflow) return luaL_argerror(L, 1, "bedrag te groot");
+  if (!r.exact) return luaL_argerror(L, 1, "bedrag heeft meer dan twee decimalen");
+  lua_pushinteger(L, r.cents);
+  return 1;
+}
+
+// money.mul(cents, factor, ...) -> cents (rounded half away from zero), exact
+int l_money_mul(lua_State* L) {
+  Cents c = check_cents(L, 1);
+  int n = lua_gettop(L) - 1;
+  if (n < 1 || n > 4) return luaL_error(L, "money.mul(bedrag, factor, ...) neemt 1 tot 4 factoren");
+  Decimal factors[4];
+  for (int i = 0; i < n; ++i) {
+    if (!decimal_arg(L, i + 2, factors[i])) {
+      return luaL_argerror(L, i + 2, "verwacht een getal (hoogstens 9 decimalen)");
+    }
+  }
+  Rounded r = multiply(c, factors, n);
+  if (r.overflow) return luaL_error(L, "money.mul: uitkomst te groot");
+  lua_pushinteger(L, r.cents);
+  lua_pushboolean(L, r.exact ? 1 : 0);
+  return 2;
+}
+
+// money.pct(cents, percentage) -> cents × percentage / 100, exact
+int l_money_pct(lua_State* L) {
+  Cents c = check_cents(L, 1);
+  Decimal factors[2];
+  if (!decimal_arg(L, 2, factors[0])) return luaL_argerror(L, 2, "verwacht een percentage");
+  factors[1] = Decimal{1, 2};
+  Rounded r = multiply(c, factors, 2);
+  if (r.overflow) return luaL_error(L, "money.pct: uitkomst te groot");
+  lua_pushinteger(L, r.cents);
+  lua_pushboolean(L, r.exact ? 1 : 0);
+  return 2;
+}
+
+// money.sum(t) -> the sum of every amount in a table (a per-year table or a list).
+int l_money_sum(lua_State* L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 1);
+  Cents total = 0;
+  lua_pushcfunction(L, proxy_aware_next);
+  int next_fn = lua_gettop(L);
+  lua_pushnil(L);
+  for (;;) {
+    lua_pushvalue(L, next_fn);
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, -3);
+    lua_call(L, 2, 2);
+    if (lua_isnil(L, -2)) break;
+    Cents c = 0;
+    if (!to_cents_arg(L, -1, c)) {
+      return luaL_error(L, "money.sum: waarde bij sleutel %s is geen bedrag",
+                        luaL_tolstring(L, -2, nullptr));
+    }
+    if (__builtin_add_overflow(total, c, &total)) return luaL_error(L, "money.sum: te groot");
+    lua_pop(L, 1);  // keep the key for the next step
+    lua_remove(L, -2);
+  }
+  lua_pushinteger(L, total);
+  return 1;
+}
+
+// --- text and tables ---
+
+int l_words(lua_State* L) {
+  if (lua_isnoneornil(L, 1)) {
+    lua_pushinteger(L, 0);
+    return 1;
+  }
+  std::size_t len = 0;
+  const char* s = luaL_checklstring(L, 1, &len);
+  lua_pushinteger(L, static_cast<lua_Integer>(count_words(std::string_view(s, len))));
+  return 1;
+}
+
+// filled(x): the rule catalogue's "non-empty": a string with a non-whitespace character, a list
+// with at least one non-empty string, a table with at least one entry.
+int l_filled(lua_State* L) {
+  int t = lua_type(L, 1);
+  bool filled = false;
+  if (t == LUA_TSTRING) {
+    std::size_t len = 0;
+    const char* s = lua_tolstring(L, 1, &len);
+    filled = is_non_empty(std::string_view(s, len));
+  } else if (t == LUA_TNUMBER || t == LUA_TBOOLEAN) {
+    filled = true;
+  } else if (t == LUA_TTABLE) {
+    const Document* doc = nullptr;
+    NodeId id = kNoNode;
+    if (document_of(L, 1, &doc, &id)) {
+      const Node& n = doc->node(id);
+      if (n.kind == NodeKind::array) {
+        for (NodeId c : children(*doc, id)) {
+          const Node& item = doc->node(c);
+          if (item.kind != NodeKind::string || is_non_empty(item.text)) {
+            filled = true;
+            break;
+          }
+        }
+      } else {
+        filled = n.child_count > 0;
+      }
+    } else {
+      lua_settop(L, 1);
+      lua_pushcfunction(L, proxy_aware_next);
+      lua_pushvalue(L, 1);
+      lua_pushnil(L);
+      lua_call(L, 2, 2);
+      filled = !lua_isnil(L, -2);
+      if (filled && lua_rawlen(L, 1) > 0) {
+        // A list: at least one non-empty string (or a non-string value).
+        filled = false;
+        lua_Integer n = static_cast<lua_Integer>(lua_rawlen(L, 1));
+        for (lua_Integer i = 1; i <= n && !filled; ++i) {
+          lua_rawgeti(L, 1, i);
+          if (lua_type(L, -1) == LUA_TSTRING) {
+            std::size_t len = 0;
+            const char* s = lua_tolstring(L, -1, &len);
+            filled = is_non_empty(std::string_view(s, len));
+          } else {
+            filled = !lua_isnil(L, -1);
+          }
+          lua_pop(L, 1);
+        }
+      }
+    }
+  }
+  lua_pushboolean(L, filled ? 1 : 0);
+  return 1;
+}
+
+// path(node [, key]) -> "activiteit[2].bijdrage.2019"
+int l_path(lua_State* L) {
+  const Document* doc = nullptr;
+  NodeId id = kNoNode;
+  if (!document_of(L, 1, &doc, &id)) {
+    return luaL_argerror(L, 1, "verwacht een deel van de aanvraag of van de parameters");
+  }
+  char buf[512];
+  int key_type = lua_type(L, 2);
+  std::size_t klen = 0;
+  const char* key = key_type == LUA_TSTRING ? lua_tolstring(L, 2, &klen) : nullptr;
+  lua_Integer ikey = key_type == LUA_TNUMBER ? lua_tointeger(L, 2) : 0;
+  if (key_type != LUA_TNONE && key_type != LUA_TNIL && key_type != LUA_TSTRING &&
+      key_type != LUA_TNUMBER) {
+    return luaL_argerror(L, 2, "sleutel moet tekst of een getal zijn");
+  }
+  try {
+    std::string p = doc->path(id);
+    const Node& n = doc->node(id);
+    if (key_type == LUA_TSTRING) {
+      if (!p.empty()) p += '.';
+      p.append(key, klen);
+    } else if (key_type == LUA_TNUMBER) {
+      if (n.kind == NodeKind::array) {
+        p += fmt::format("[{}]", ikey - 1);
+      } else {
+        if (!p.empty()) p += '.';
+        p += fmt::format("{}", ikey);
+      }
+    }
+    std::snprintf(buf, sizeof buf, "%s", p.c_str());
+  } catch (...) {
+    buf[0] = '\0';
+  }
+  lua_pushstring(L, buf);
+  return 1;
+}
+
+// years(t) -> sorted list of the integer keys of a per-year table
+int l_years(lua_State* L) {
+  if (lua_isnoneornil(L, 1)) {
+    lua_newtable(L);
+    return 1;
+  }
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 1);
+  lua_newtable(L);  // 2: result
+  lua_Integer n = 0;
+  lua_pushcfunction(L, proxy_aware_next);
+  int next_fn = lua_gettop(L);
+  lua_pushnil(L);
+  for (;;) {
+    lua_pushvalue(L, next_fn);
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, -3);
+    lua_call(L, 2, 2);
+    if (lua_isnil(L, -2)) break;
+    lua_pop(L, 1);
+    if (lua_isinteger(L, -1)) {
+      lua_pushvalue(L, -1);
+      lua_rawseti(L, 2, ++n);
+    }
+    lua_remove(L, -2);
+  }
+  lua_settop(L, 2);
+  // Insertion sort: per-year tables hold a handful of years.
+  for (lua_Integer i = 2; i <= n; ++i) {
+    lua_rawgeti(L, 2, i);
+    lua_Integer v = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    lua_Integer j = i - 1;
+    while (j >= 1) {
+      lua_rawgeti(L, 2, j);
+      lua_Integer w = lua_tointeger(L, -1);
+      lua_pop(L, 1);
+      if (w <= v) break;
+      lua_pushinteger(L, w);
+      lua_rawseti(L, 2, j + 1);
+      --j;
+    }
+    lua_pushinteger(L, v);
+    lua_rawseti(L, 2, j + 1);
+  }
+  return 1;
+}
+
+// contains(list, value) -> boolean
+int l_contains(lua_State* L) {
+  if (lua_isnoneornil(L, 1)) {
+    lua_pushboolean(L, 0);
+    return 1;
+  }
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 2);
+  lua_Integer n = luaL_len(L, 1);
+  for (lua_Integer i = 1; i <= n; ++i) {
+    lua_geti(L, 1, i);
+    bool eq = lua_rawequal(L, -1, 2) != 0;
+    lua_pop(L, 1);
+    if (eq) {
+      lua_pushboolean(L, 1);
+      return 1;
+    }
+  }
+  lua_pushboolean(L, 0);
+  return 1;
+}
+
+// count(t) -> number of entries (lists and tables alike)
+int l_count(lua_State* L) {
+  if (lua_isnoneornil(L, 1)) {
+    lua_pushinteger(L, 0);
+    return 1;
+  }
+  luaL_checktype(L, 1, LUA_TTABLE);
+  const Document* doc = nullptr;
+  NodeId id = kNoNode;
+  if (document_of(L, 1, &doc, &id)) {
+    lua_Integer n = 0;
+    for (NodeId c : children(*doc, id)) n += doc->node(c).kind == NodeKind::null ? 0 : 1;
+    lua_pushinteger(L, n);
+    return 1;
+  }
+  lua_settop(L, 1);
+  lua_Integer n = 0;
+  lua_pushcfunction(L, proxy_aware_next);
+  int next_fn = lua_gettop(L);
+  lua_pushnil(L);
+  for (;;) {
+    lua_pushvalue(L, next_fn);
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, -3);
+    lua_call(L, 2, 2);
+    if (lua_isnil(L, -2)) break;
+    lua_pop(L, 1);
+    lua_remove(L, -2);
+    ++n;
+  }
+  lua_pushinteger(L, n);
+  return 1;
+}
+
+// note(label, value): recorded for `meetlat explain`; free otherwise.
+int l_note(lua_State* L) {
+  SandboxCore& c = core(L);
+  if (c.trace == nullptr) return 0;
+  std::size_t len = 0;
+  const char* label = luaL_checklstring(L, 1, &len);
+  try {
+    c.trace->notes.push_back(fmt::format("{} = {}", std::string_view(label, len),
+                                         describe_value(L, 2)));
+  } catch (...) {
+  }
+  return 0;
+}
+
+// print(...): lines go to the explain trace; rules have no console.
+int l_print(lua_State* L) {
+  SandboxCore& c = core(L);
+  if (c.trace == nullptr) return 0;
+  int n = lua_gettop(L);
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  for (int i = 1; i <= n; ++i) {
+    if (i > 1) luaL_addchar(&b, '\t');
+    luaL_tolstring(L, i, nullptr);
+    luaL_addvalue(&b);
+  }
+  luaL_pushresult(&b);
+  std::size_t len = 0;
+  const char* s = lua_tolstring(L, -1, &len);
+  try {
+    c.trace->notes.emplace_back(s, len);
+  } catch (...) {
+  }
+  return 0;
+}
+
+constexpr const char* kMonths[] = {"januari", "februari", "maart",     "april",
+                                   "mei",     "juni",     "juli",      "augustus",
+                                   "september", "oktober", "november", "december"};
+
+// dutch_date("2018-10-01") -> "1 oktober 2018"
+int l_dutch_date(lua_State* L) {
+  std::size_t len = 0;
+  const char* s = luaL_checklstring(L, 1, &len);
+  if (len != 10 || s[4] != '-' || s[7] != '-') {
+    return luaL_argerror(L, 1, "verwacht een datum JJJJ-MM-DD");
+  }
+  int month = (s[5] - '0') * 10 + (s[6] - '0');
+  int day = (s[8] - '0') * 10 + (s[9] - '0');
+  if (month < 1 || month > 12 || day < 1 || day > 31) {
+    return luaL_argerror(L, 1, "verwacht een datum JJJJ-MM-DD");
+  }
+  char year[5] = {s[0], s[1], s[2], s[3], '\0'};
+  lua_pushfstring(L, "%d %s %s", day, kMonths[month - 1], year);
+  return 1;
+}
+
+// ledger.committed(thema) -> cents already committed from the uitvoeringsbudget (ML-08).
+int l_committed(lua_State* L) {
+  std::size_t len = 0;
+  const char* thema = luaL_checklstring(L, 1, &len);
+  SandboxCore& c = core(L);
+  Cents amount = 0;
+  bool ok = true;
+  try {
+    amount = c.host != nullptr ? c.host->committed(c.regio, std::string_view(thema, len)) : 0;
+  } catch (...) {
+    ok = false;
+  }
+  if (!ok) return luaL_error(L, "het grootboek van toekenningen kon niet worden gelezen");
+  lua_pushinteger(L, amount);
+  return 1;
+}
+
+void set_functions(lua_State* L, const luaL_Reg* fns) {
+  for (; fns->name != nullptr; ++fns) {
+    lua_pushcfunction(L, fns->func);
+    lua_setfield(L, -2, fns->name);
+  }
+}
+
+}  // namespace
+
+void register_rule_api(lua_State* L) {
+  static const luaL_Reg kTop[] = {{"rule", l_rule},
+                                  {"pass", l_pass},
+                                  {"fail", l_fail},
+                                  {"skip", l_skip},
+                                  {"euro", l_euro},
+                                  {"words", l_words},
+                                  {"filled", l_filled},
+                                  {"path", l_path},
+                                  {"years", l_years},
+                                  {"contains", l_contains},
+                                  {"count", l_count},
+                                  {"note", l_note},
+                                  {"print", l_print},
+                                  {"dutch_date", l_dutch_date},
+                                  {nullptr, nullptr}};
+  set_functions(L, kTop);
+  static const luaL_Reg kMoney[] = {{"cents", l_money_cents}, {"mul", l_money_mul},
+                                    {"pct", l_money_pct},     {"sum", l_money_sum},
+                                    {"format", l_euro},       {nullptr, nullptr}};
+  lua_newtable(L);
+  set_functions(L, kMoney);
+  freeze_in_place(L, -1, nullptr);
+  lua_setfield(L, -2, "money");
+  static const luaL_Reg kLedger[] = {{"committed", l_committed}, {nullptr, nullptr}};
+  lua_newtable(L);
+  set_functions(L, kLedger);
+  freeze_in_place(L, -1, nullptr);
+  lua_setfield(L, -2, "ledger");
+}
+
+}  // namespace meetlat::lua_detail

@@ -1,0 +1,155 @@
+-- BG-03: uren per week × tarief × weken is het bedrag van de post.
+-- BG-05: bedragen die de tekst noemt (uitspraken) stemmen overeen met de tabel.
+-- Bron: seed 004, Bijlage 1 en de Toelichting bij de conceptbegroting (Uitgangspunten).
+
+-- Getallen zoals een Nederlandse lezer ze schrijft: 2,5 en 24.
+local function number_nl(x)
+  if math.type(x) == "float" and x == math.floor(x) then x = math.tointeger(x) end
+  return (tostring(x):gsub("%.", ","))
+end
+
+-- Weken voor een jaar: één getal voor elk jaar, of een tabel per jaar.
+local function weeks_in(weken, year)
+  if type(weken) == "table" then return weken[year] end
+  return weken
+end
+
+-- "24 uur × € 110 × 46 weken"
+local function describe(uren, tarief, weken)
+  return ("%s uur × %s × %s weken"):format(number_nl(uren), euro(tarief), number_nl(weken))
+end
+
+local function norm(text)
+  return (string.lower(text or ""):gsub("^%s+", ""):gsub("%s+$", ""))
+end
+
+local function post_label(post)
+  if post.categorie then
+    return ("'%s' (%s)"):format(post.omschrijving or "?", post.categorie)
+  end
+  return ("'%s'"):format(post.omschrijving or "?")
+end
+
+rule {
+  id = "BG-03",
+  title = "Uren × tarief × weken is het bedrag van de post",
+  severity = "advisory",
+  source = "004 Bijlage 1, Uitgangspunten",
+  quote = "Voor de berekening van de te verwachten personele kosten wordt standaard uitgegaan "
+    .. "van 46 werkbare weken op jaarbasis en € 95 per uur (exclusief BTW).",
+  check = function(s, p)
+    local b = s.begroting
+    if b == nil then return skip("De aanvraag heeft geen [begroting].") end
+    local f = findings()
+    local checked = 0
+    for _, post in ipairs(b.post or {}) do
+      local calc = post.berekening
+      if calc ~= nil then
+        checked = checked + 1
+        local bedrag = post.bedrag or {}
+        if calc.uren_per_week == nil or calc.tarief == nil or calc.weken == nil then
+          f:add(("Post %s: de berekening is onvolledig; geef uren_per_week, tarief en weken.")
+            :format(post_label(post)), path(calc))
+        else
+          -- Een vast aantal weken geldt voor elk jaar waarin de post een bedrag heeft.
+          local check_years = type(calc.weken) == "table" and years(calc.weken) or years(bedrag)
+          for _, year in ipairs(check_years) do
+            local weken = weeks_in(calc.weken, year)
+            local computed = money.mul(calc.tarief, calc.uren_per_week, weken)
+            local stated = bedrag[year] or 0
+            if computed ~= stated then
+              f:add(("Post %s %d: %s = %s, begroot is %s (verschil %s).")
+                :format(post_label(post), year, describe(calc.uren_per_week, calc.tarief, weken),
+                        euro(computed), euro(stated), euro(math.abs(computed - stated))),
+                path(bedrag, year))
+            end
+          end
+        end
+      end
+    end
+    if checked == 0 then
+      return skip("Geen post in de begroting heeft een berekening (uren × tarief × weken).")
+    end
+    return f:result(("De berekening van alle %d posten met uren × tarief × weken klopt.")
+      :format(checked))
+  end,
+}
+
+-- The post an uitspraak is about: same omschrijving, within its categorie when it names one.
+local function find_post(b, u)
+  local found, n = nil, 0
+  for _, post in ipairs(b.post or {}) do
+    if norm(post.omschrijving) == norm(u.post)
+        and (u.categorie == nil or norm(post.categorie) == norm(u.categorie)) then
+      found, n = post, n + 1
+    end
+  end
+  return found, n
+end
+
+rule {
+  id = "BG-05",
+  title = "Bedragen in de tekst stemmen overeen met de begroting",
+  severity = "advisory",
+  source = "004 Bijlage 1 en Toelichting bij de conceptbegroting",
+  quote = "De kwartiermaker maakt gebruik van ondersteuning vanuit de afdeling communicatie, "
+    .. "financiën (4 uur per week a € 95 = € 10.000) en secretariaat RSJ-IJsselland "
+    .. "(16 uur per week a € 35 = € 25.760).",
+  check = function(s, p)
+    local b = s.begroting
+    if b == nil then return skip("De aanvraag heeft geen [begroting].") end
+    if count(b.uitspraak) == 0 then
+      return skip("De begroting bevat geen uitspraken uit de tekst om te vergelijken.")
+    end
+    local f = findings()
+    for _, u in ipairs(b.uitspraak) do
+      local quote = u.tekst and (" Tekst: “" .. u.tekst .. "”") or ""
+      local post, n = find_post(b, u)
+      if post == nil then
+        f:add(("Uitspraak over post '%s'%s: zo'n post staat niet in de begroting.%s")
+          :format(u.post or "?", u.categorie and (" (" .. u.categorie .. ")") or "", quote),
+          path(u, "post"))
+      elseif n > 1 then
+        f:add(("Uitspraak over post '%s': %d posten heten zo; noem de categorie.%s")
+          :format(u.post, n, quote), path(u))
+      else
+        local bedrag = post.bedrag or {}
+        local compared, what
+        if u.totaal then
+          compared, what = money.sum(bedrag), "over alle jaren samen"
+        else
+          local year = u.jaar or years(bedrag)[1]
+          compared = year and bedrag[year] or 0
+          what = year and ("in " .. year) or "(de post heeft geen bedrag)"
+        end
+        if u.bedrag ~= nil and u.bedrag ~= compared then
+          f:add(("Uitspraak over post %s: de tekst noemt %s, de begroting %s %s (verschil %s).%s")
+            :format(post_label(post), euro(u.bedrag), euro(compared), what,
+                    euro(math.abs(compared - u.bedrag)), quote),
+            path(u, "bedrag"))
+        end
+        local calc = u.berekening
+        if calc ~= nil and u.bedrag ~= nil then
+          local year = u.jaar or years(bedrag)[1]
+          local weken = calc.weken ~= nil and weeks_in(calc.weken, year)
+            or (post.berekening and weeks_in(post.berekening.weken, year))
+          if calc.uren_per_week == nil or calc.tarief == nil or weken == nil then
+            f:add(("Uitspraak over post %s: de berekening in de tekst is niet na te rekenen "
+              .. "(uren, tarief of weken ontbreekt).%s"):format(post_label(post), quote),
+              path(calc))
+          else
+            local computed = money.mul(calc.tarief, calc.uren_per_week, weken)
+            if computed ~= u.bedrag then
+              f:add(("Uitspraak over post %s: de berekening in de tekst (%s) geeft %s, niet %s."
+                .. "%s"):format(post_label(post), describe(calc.uren_per_week, calc.tarief, weken),
+                                euro(computed), euro(u.bedrag), quote),
+                path(u, "berekening"))
+            end
+          end
+        end
+      end
+    end
+    return f:result(("Alle %d uitspraken in de tekst stemmen overeen met de begroting.")
+      :format(count(b.uitspraak)))
+  end,
+}

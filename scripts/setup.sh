@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every Debian package the build, the tests and the benchmarks need.
+# Idempotent: packages already present are left alone. Run as root or with sudo.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  liblua5.4-dev           # the rule language (Lua 5.4)
+  libtomlplusplus-dev     # TOML submissions, pack manifests and parameters
+  libfmt-dev              # formatting
+  libsimdjson-dev         # JSON submissions
+  libcli11-dev            # command line
+  libssl-dev              # SHA-256 content hashes of rule packs (libcrypto)
+  libsqlite3-dev          # decision log
+  libcpp-httplib-dev      # HTTP service
+  catch2                  # unit tests (v2)
+  libbenchmark-dev        # micro benchmarks
+  python3                 # golden-file and end-to-end test drivers
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "meetlat setup: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q || echo "meetlat setup: apt-get update failed; trying with the current package lists" >&2
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  echo "meetlat setup: all packages present"
+fi
