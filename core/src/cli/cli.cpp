@@ -82,6 +82,7 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   Action action;
   add_check(app, action);
+  add_test(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -44,6 +44,7 @@ bool preload_packs(const std::shared_ptr<PackRegistry>& registry,
 using Action = std::function<int()>;
 
 void add_check(CLI::App& app, Action& action);
+void add_test(CLI::App& app, Action& action);
 
 int run(int argc, char** argv);
 

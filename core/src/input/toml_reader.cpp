@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "meetlat/submission.h"
@@ -106,10 +107,23 @@ class TomlConverter {
  public:
   TomlConverter(std::string_view text, Document& doc) : text_(text), doc_(doc) {}
 
+  // toml++ keeps a table's members sorted by key; rules and reports want the order of the file
+  // (and the JSON twin has it), so members are put back in source order.
   void convert_table(const toml::table& t, NodeId parent) {
+    struct Member {
+      SourcePos pos;
+      std::string_view key;
+      const toml::node* value;
+    };
+    std::vector<Member> members;
+    members.reserve(t.size());
     for (auto&& [key, value] : t) {
-      add(value, parent, key.str(), position(key.source(), value.source()));
+      members.push_back({position(key.source(), value.source()), key.str(), &value});
     }
+    std::stable_sort(members.begin(), members.end(), [](const Member& a, const Member& b) {
+      return a.pos.line != b.pos.line ? a.pos.line < b.pos.line : a.pos.column < b.pos.column;
+    });
+    for (const Member& m : members) add(*m.value, parent, m.key, m.pos);
   }
 
  private:

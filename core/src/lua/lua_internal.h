@@ -32,6 +32,7 @@ extern const char kFrozenPairs;   // registry: __pairs of frozen plain tables
 extern const char kDocLen;        // registry: __len of document proxies
 extern const char kDocPairs;      // registry: __pairs of document proxies
 extern const char kTraceIndex;    // registry: __index of document proxies while tracing
+extern const char kDataKey;       // M[kDataKey] = D, the contents of a proxy
 
 /// An outcome recorded by pass()/fail()/skip(); the rule returns a token naming it.
 struct RecordedOutcome {

@@ -746,6 +746,39 @@ Expected<int> LuaSandbox::load_pack(const RulePack& pack, std::vector<RuleDecl>&
     }
     return Error{std::move(summary)};
   }
+  // Report rules in catalogue order (BG-01, BG-02, ..., BG-10), whatever file declared them.
+  auto natural_less = [](const std::string& a, const std::string& b) {
+    std::size_t i = 0;
+    std::size_t j = 0;
+    while (i < a.size() && j < b.size()) {
+      bool da = a[i] >= '0' && a[i] <= '9';
+      bool db = b[j] >= '0' && b[j] <= '9';
+      if (da && db) {
+        std::size_t ie = i;
+        std::size_t je = j;
+        while (ie < a.size() && a[ie] >= '0' && a[ie] <= '9') ++ie;
+        while (je < b.size() && b[je] >= '0' && b[je] <= '9') ++je;
+        // Compare the digit runs as numbers without converting (they may be long).
+        std::size_t za = i;
+        std::size_t zb = j;
+        while (za + 1 < ie && a[za] == '0') ++za;
+        while (zb + 1 < je && b[zb] == '0') ++zb;
+        if (ie - za != je - zb) return ie - za < je - zb;
+        int c = a.compare(za, ie - za, b, zb, je - zb);
+        if (c != 0) return c < 0;
+        i = ie;
+        j = je;
+      } else {
+        if (a[i] != b[j]) return a[i] < b[j];
+        ++i;
+        ++j;
+      }
+    }
+    return a.size() - i < b.size() - j;
+  };
+  std::stable_sort(pending.begin(), pending.end(), [&](const auto& x, const auto& y) {
+    return natural_less(x.decl.id, y.decl.id);
+  });
   for (auto& p : pending) {
     auto it = pack.severity_overrides.find(p.decl.id);
     if (it != pack.severity_overrides.end()) p.decl.severity = it->second;

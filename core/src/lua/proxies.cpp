@@ -3,10 +3,13 @@
 // (interfaces.md: "the submission is read-only to a rule, and nothing a rule does is visible to
 // the next rule or the next submission").
 //
-// A proxy P is an empty table whose metatable D holds the contents plus the metamethods:
-// D.__index = D gives the VM's fast path for reads, D.__newindex refuses writes. Because P stays
-// empty, every write reaches __newindex. Document proxies fill D lazily, one node at a time, the
-// first time any of the node's members is read; D's own metatable (kLazyMeta) triggers the fill.
+// A proxy P is an empty table with its own metatable M; M.__index is the table D that holds the
+// contents, which gives the VM's fast path for reads, and M.__newindex refuses writes. Because P
+// stays empty, every write reaches __newindex. D is reachable only through M, and M is protected
+// by __metatable, so no rule can get at D to change it (the metamethods are deliberately not kept
+// in D itself: then `t.__index` would hand out the contents). Document proxies fill D lazily, one
+// node at a time, the first time any of the node's members is read; D's own metatable
+// (kLazyMeta) triggers the fill.
 #include <fmt/format.h>
 
 #include <cstring>
@@ -27,6 +30,7 @@ const char kFrozenPairs = 0;
 const char kDocLen = 0;
 const char kDocPairs = 0;
 const char kTraceIndex = 0;
+const char kDataKey = 0;
 
 namespace {
 
@@ -39,7 +43,7 @@ bool hidden_key(lua_State* L, int idx) {
   return len >= 2 && s[0] == '_' && s[1] == '_';
 }
 
-// Pushes D (the metatable of proxy at idx) and returns true, or pushes nothing.
+// Pushes D (the contents of the proxy at idx) and returns true, or pushes nothing.
 bool push_contents(lua_State* L, int idx) {
   if (!lua_getmetatable(L, idx)) return false;
   if (lua_rawgetp(L, -1, &kFrozenMark) == LUA_TNIL) {
@@ -47,6 +51,8 @@ bool push_contents(lua_State* L, int idx) {
     return false;
   }
   lua_pop(L, 1);
+  lua_rawgetp(L, -1, &kDataKey);
+  lua_remove(L, -2);
   return true;
 }
 
@@ -237,7 +243,7 @@ int doc_pairs_step(lua_State* L) {
       lua_gettable(L, 1);  // through the tracing __index, so explain sees the read
       return 2;
     }
-    lua_getmetatable(L, 1);  // D
+    push_contents(L, 1);  // D
     lua_pushvalue(L, -2);
     lua_gettable(L, -2);  // through D's lazy metatable when not yet filled
     lua_remove(L, -2);
@@ -262,7 +268,7 @@ int doc_pairs(lua_State* L) {
 // __index of document proxies while `meetlat explain` traces reads: (P, k) -> v, recorded.
 int trace_index(lua_State* L) {
   lua_settop(L, 2);
-  lua_getmetatable(L, 1);  // 3: D
+  push_contents(L, 1);  // 3: D
   if (lua_getmetatable(L, 3)) {  // not yet filled
     lua_pop(L, 1);
     fill(L, 3);
@@ -316,42 +322,55 @@ bool document_of(lua_State* L, int idx, const Document** doc, NodeId* id) {
   return true;
 }
 
-void push_document_proxy(lua_State* L, const Document* doc, NodeId id) {
-  luaL_checkstack(L, 6, nullptr);
-  lua_createtable(L, 0, 0);  // P
-  const Node& n = doc->node(id);
-  int narr = n.kind == NodeKind::array ? static_cast<int>(n.child_count) : 0;
-  int nrec = (n.kind == NodeKind::table ? static_cast<int>(n.child_count) : 0) + 8;
-  lua_createtable(L, narr, nrec);  // D
-  bool tracing = core(L).tracing;
+namespace {
+
+// Pushes M, the metatable of a proxy whose contents D is at `d` (absolute index).
+void push_proxy_meta(lua_State* L, int d, const void* len_fn, const void* pairs_fn, bool tracing) {
+  lua_createtable(L, 0, 8);
   lua_pushliteral(L, "__index");
   if (tracing) {
     lua_rawgetp(L, LUA_REGISTRYINDEX, &kTraceIndex);
   } else {
-    lua_pushvalue(L, -2);
+    lua_pushvalue(L, d);
   }
   lua_rawset(L, -3);
   lua_pushliteral(L, "__newindex");
   lua_rawgetp(L, LUA_REGISTRYINDEX, &kRoNewindex);
   lua_rawset(L, -3);
   lua_pushliteral(L, "__len");
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &kDocLen);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, len_fn);
   lua_rawset(L, -3);
   lua_pushliteral(L, "__pairs");
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &kDocPairs);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, pairs_fn);
   lua_rawset(L, -3);
   lua_pushliteral(L, "__metatable");
   lua_pushliteral(L, "alleen-lezen");
   lua_rawset(L, -3);
   lua_pushboolean(L, 1);
   lua_rawsetp(L, -2, &kFrozenMark);
+  lua_pushvalue(L, d);
+  lua_rawsetp(L, -2, &kDataKey);
+}
+
+}  // namespace
+
+void push_document_proxy(lua_State* L, const Document* doc, NodeId id) {
+  luaL_checkstack(L, 8, nullptr);
+  lua_createtable(L, 0, 0);  // P
+  const Node& n = doc->node(id);
+  int narr = n.kind == NodeKind::array ? static_cast<int>(n.child_count) : 0;
+  int nrec = (n.kind == NodeKind::table ? static_cast<int>(n.child_count) : 0) + 2;
+  lua_createtable(L, narr, nrec);  // D
+  int d = lua_gettop(L);
   lua_pushlightuserdata(L, const_cast<Document*>(doc));
-  lua_rawsetp(L, -2, &kDocKey);
+  lua_rawsetp(L, d, &kDocKey);
   lua_pushinteger(L, static_cast<lua_Integer>(id));
-  lua_rawsetp(L, -2, &kIdKey);
+  lua_rawsetp(L, d, &kIdKey);
   lua_rawgetp(L, LUA_REGISTRYINDEX, &kLazyMeta);
-  lua_setmetatable(L, -2);  // D's metatable: fill on first miss
-  lua_setmetatable(L, -2);  // P's metatable = D
+  lua_setmetatable(L, d);  // D's metatable: fill on first miss
+  push_proxy_meta(L, d, &kDocLen, &kDocPairs, core(L).tracing);
+  lua_setmetatable(L, d - 1);  // P's metatable = M
+  lua_pop(L, 1);               // D stays reachable through M
 }
 
 void freeze_in_place(lua_State* L, int idx, const void* unknown_meta) {
@@ -368,36 +387,20 @@ void freeze_in_place(lua_State* L, int idx, const void* unknown_meta) {
     lua_pushnil(L);
     lua_rawset(L, idx);  // T[k] = nil: clearing fields during traversal is allowed
   }
-  lua_pushliteral(L, "__index");
-  lua_pushvalue(L, d);
-  lua_rawset(L, d);
-  lua_pushliteral(L, "__newindex");
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &kRoNewindex);
-  lua_rawset(L, d);
-  lua_pushliteral(L, "__len");
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &kFrozenLen);
-  lua_rawset(L, d);
-  lua_pushliteral(L, "__pairs");
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &kFrozenPairs);
-  lua_rawset(L, d);
-  lua_pushliteral(L, "__metatable");
-  lua_pushliteral(L, "alleen-lezen");
-  lua_rawset(L, d);
-  lua_pushboolean(L, 1);
-  lua_rawsetp(L, d, &kFrozenMark);
   if (unknown_meta != nullptr) {
     lua_rawgetp(L, LUA_REGISTRYINDEX, unknown_meta);
     lua_setmetatable(L, d);
   }
+  push_proxy_meta(L, d, &kFrozenLen, &kFrozenPairs, false);
   lua_setmetatable(L, idx);
+  lua_pop(L, 1);  // D
 }
 
 int proxy_aware_next(lua_State* L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 2);
-  if (lua_getmetatable(L, 1)) {
-    if (lua_rawgetp(L, -1, &kFrozenMark) != LUA_TNIL) {
-      lua_pop(L, 1);  // stack: P, k, D
+  if (push_contents(L, 1)) {
+    {  // stack: P, k, D
       if (lua_getmetatable(L, 3)) {  // an unfilled document node: fill it first
         lua_rawgetp(L, LUA_REGISTRYINDEX, &kLazyMeta);
         bool lazy = lua_rawequal(L, -1, -2) != 0;
@@ -407,7 +410,6 @@ int proxy_aware_next(lua_State* L) {
       lua_settop(L, 2);
       return frozen_next(L);
     }
-    lua_pop(L, 2);
   }
   if (lua_next(L, 1) != 0) return 2;
   lua_pushnil(L);

@@ -53,7 +53,7 @@ rule {
       end
     end
     if #list == 0 then return skip("De begroting heeft geen jaren en geen totaal.") end
-    return f:result(("Het saldo blijft elk jaar positief; eind %d resteert %s.")
+    return f:result(("Het saldo blijft aan het eind van elk jaar nul of hoger; eind %d resteert %s.")
       :format(list[#list], euro(per_year[list[#list]])))
   end,
 }

@@ -1,0 +1,275 @@
+// The TOML and JSON readers and the submission-format validation (submission-format.md).
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include "support.h"
+
+using namespace meetlat;
+using namespace meetlat::test;
+
+namespace {
+
+const InputError* error_at(const Submission& s, const std::string& path) {
+  for (const auto& e : s.errors) {
+    if (e.path == path) return &e;
+  }
+  return nullptr;
+}
+
+std::string all_errors(const Submission& s) {
+  std::string out;
+  for (const auto& e : s.errors) out += fmt::format("{}:{}:{} {}\n", e.path, e.line, e.column, e.message);
+  return out;
+}
+
+// A canonical dump of a document, to compare the TOML and JSON readings of a submission.
+void dump(const Document& d, NodeId id, std::string& out) {
+  const Node& n = d.node(id);
+  out += std::string(n.key) + ":" + std::string(kind_name(n.kind)) + "=";
+  switch (n.kind) {
+    case NodeKind::integer:
+      out += std::to_string(n.value.integer);
+      break;
+    case NodeKind::money:
+      out += std::to_string(n.value.cents);
+      break;
+    case NodeKind::boolean:
+      out += n.value.boolean ? "true" : "false";
+      break;
+    case NodeKind::string:
+    case NodeKind::date:
+      out += std::string(n.text);
+      break;
+    case NodeKind::real:
+      out += fmt::format("{}", n.value.real);
+      break;
+    default:
+      break;
+  }
+  out += "{";
+  for (NodeId c : children(d, id)) dump(d, c, out);
+  out += "}";
+}
+
+const char* kPlanToml = R"toml(
+[aanvraag]
+soort = "transformatieplan"
+regio = "IJmond"
+titel = "Plan"
+ingediend = 2018-09-30
+periode = [2018, 2020]
+
+[[activiteit]]
+onderwerp = "POH"
+actielijnen = [1]
+bijdrage = { 2018 = 50000, 2019 = 75000.5 }
+
+[begroting]
+jaren = [2020]
+[[begroting.post]]
+categorie = "Organisatie"
+omschrijving = "Kwartiermaker"
+bedrag = { 2020 = 121440 }
+berekening = { uren_per_week = 2.5, tarief = 110, weken = { 2020 = 46 } }
+)toml";
+
+const char* kPlanJson = R"json({
+  "aanvraag": { "soort": "transformatieplan", "regio": "IJmond", "titel": "Plan",
+                "ingediend": "2018-09-30", "periode": [2018, 2020] },
+  "activiteit": [ { "onderwerp": "POH", "actielijnen": [1],
+                    "bijdrage": { "2018": 50000, "2019": 75000.5 } } ],
+  "begroting": { "jaren": [2020], "post": [ { "categorie": "Organisatie",
+      "omschrijving": "Kwartiermaker", "bedrag": { "2020": 121440 },
+      "berekening": { "uren_per_week": 2.5, "tarief": 110, "weken": { "2020": 46 } } } ] }
+})json";
+
+}  // namespace
+
+TEST_CASE("a TOML submission and its JSON twin read into the same document", "[reader]") {
+  Submission t = parse_submission(kPlanToml, SubmissionFormat::toml, "plan.toml");
+  Submission j = parse_submission(kPlanJson, SubmissionFormat::json, "plan.json");
+  INFO(all_errors(t) << all_errors(j));
+  REQUIRE(t.readable());
+  REQUIRE(j.readable());
+  std::string a;
+  std::string b;
+  dump(t.doc, t.doc.root(), a);
+  dump(j.doc, j.doc.root(), b);
+  CHECK(a == b);
+  NodeId amount = t.doc.find_path("activiteit");
+  REQUIRE(amount != kNoNode);
+  CHECK(t.soort == "transformatieplan");
+  CHECK(t.ingediend == "2018-09-30");
+  CHECK(t.has_begroting);
+}
+
+TEST_CASE("money becomes exact cents; problems are located errors", "[reader][money]") {
+  Submission s = parse_submission(R"toml(
+[aanvraag]
+soort = "initiatief"
+regio = "IJsselland"
+titel = "x"
+ingediend = 2020-01-01
+
+[initiatief]
+gevraagd_bedrag = 12.345
+
+[subsidie]
+toegekend = -3
+saldo = { 2020 = 20000000000, twintig = 5 }
+)toml",
+                                  SubmissionFormat::toml, "s.toml");
+  INFO(all_errors(s));
+  const InputError* e = error_at(s, "initiatief.gevraagd_bedrag");
+  REQUIRE(e != nullptr);
+  CHECK(e->line == 9);
+  CHECK(e->column == 19);
+  CHECK(e->message.find("meer dan twee decimalen") != std::string::npos);
+  REQUIRE(error_at(s, "subsidie.toegekend") != nullptr);
+  CHECK(error_at(s, "subsidie.toegekend")->message.find("negatief") != std::string::npos);
+  REQUIRE(error_at(s, "subsidie.saldo.2020") != nullptr);
+  CHECK(error_at(s, "subsidie.saldo.2020")->message.find("groot") != std::string::npos);
+  REQUIRE(error_at(s, "subsidie.saldo.twintig") != nullptr);
+  CHECK(s.errors.size() == 4);  // all problems of the file at once
+}
+
+TEST_CASE("required keys, types and soort are checked with key paths", "[reader]") {
+  Submission s = parse_submission(R"toml(
+[aanvraag]
+soort = "subsidie"
+titel = 5
+ingediend = "gisteren"
+
+[[activiteit]]
+actielijnen = ["twee"]
+[[activiteit]]
+bijdrage = { 2019 = "veel" }
+)toml",
+                                  SubmissionFormat::toml, "s.toml");
+  INFO(all_errors(s));
+  CHECK(error_at(s, "aanvraag.regio") != nullptr);
+  CHECK(error_at(s, "aanvraag.titel") != nullptr);
+  CHECK(error_at(s, "aanvraag.ingediend") != nullptr);
+  CHECK(error_at(s, "aanvraag.soort") != nullptr);
+  CHECK(error_at(s, "aanvraag.soort")->message.find("onbekende soort 'subsidie'") !=
+        std::string::npos);
+  CHECK(error_at(s, "activiteit[0].actielijnen[0]") != nullptr);
+  const InputError* e = error_at(s, "activiteit[1].bijdrage.2019");
+  REQUIRE(e != nullptr);
+  CHECK(e->line == 10);
+}
+
+TEST_CASE("periode is required for a transformatieplan only", "[reader]") {
+  std::string base = "[aanvraag]\nregio = \"x\"\ntitel = \"x\"\ningediend = 2018-01-01\n";
+  Submission p2 = parse_submission(base + "soort = \"transformatieplan\"\n", SubmissionFormat::toml,
+                                   "a.toml");
+  CHECK(error_at(p2, "aanvraag.periode") != nullptr);
+  Submission i = parse_submission(base + "soort = \"initiatief\"\n", SubmissionFormat::toml,
+                                  "a.toml");
+  CHECK(i.readable());
+}
+
+TEST_CASE("TOML syntax errors, duplicate keys and invalid UTF-8 are located", "[reader]") {
+  Submission s = parse_submission("[aanvraag]\nsoort = \"x\"\nsoort = \"y\"\n",
+                                  SubmissionFormat::toml, "d.toml");
+  REQUIRE(s.errors.size() == 1);
+  CHECK(s.errors[0].line == 3);
+  CHECK(s.errors[0].message.find("TOML") != std::string::npos);
+  Submission u = parse_submission("[aanvraag]\ntitel = \"a\xFF\"\n", SubmissionFormat::toml, "u.toml");
+  REQUIRE(u.errors.size() == 1);
+  CHECK(u.errors[0].line == 2);
+  Submission bad = parse_submission("[aanvraag\n", SubmissionFormat::toml, "b.toml");
+  REQUIRE(bad.errors.size() == 1);
+  CHECK(bad.errors[0].line == 1);
+}
+
+TEST_CASE("JSON duplicate keys, invalid UTF-8 and syntax errors are errors", "[reader]") {
+  Submission d = parse_submission(R"({"aanvraag": {"soort": "initiatief", "soort": "x"}})",
+                                  SubmissionFormat::json, "d.json");
+  REQUIRE_FALSE(d.readable());
+  CHECK(error_at(d, "aanvraag.soort") != nullptr);
+  CHECK(error_at(d, "aanvraag.soort")->message.find("dubbele sleutel") != std::string::npos);
+  Submission u = parse_submission("{\"aanvraag\": {\"titel\": \"a\xFF\"}}", SubmissionFormat::json,
+                                  "u.json");
+  REQUIRE(u.errors.size() == 1);
+  CHECK(u.errors[0].message.find("UTF-8") != std::string::npos);
+  Submission syntax = parse_submission("{\n  \"aanvraag\": {\n    \"soort\": tru\n  }\n}",
+                                       SubmissionFormat::json, "s.json");
+  REQUIRE(syntax.errors.size() == 1);
+  CHECK(syntax.errors[0].line == 3);
+  Submission array = parse_submission("[1, 2]", SubmissionFormat::json, "a.json");
+  REQUIRE(array.errors.size() == 1);
+  CHECK(array.errors[0].message.find("object") != std::string::npos);
+}
+
+TEST_CASE("JSON schema errors get line numbers", "[reader]") {
+  Submission s = parse_submission(
+      "{\n\"aanvraag\": {\n  \"soort\": \"initiatief\",\n  \"regio\": \"x\",\n  \"titel\": 7,\n"
+      "  \"ingediend\": \"2020-02-30\"\n}\n}",
+      SubmissionFormat::json, "s.json");
+  const InputError* t = error_at(s, "aanvraag.titel");
+  REQUIRE(t != nullptr);
+  CHECK(t->line == 5);
+  const InputError* d = error_at(s, "aanvraag.ingediend");
+  REQUIRE(d != nullptr);
+  CHECK(d->line == 6);
+}
+
+TEST_CASE("deep nesting is refused before it reaches the parsers", "[reader][hostile]") {
+  std::string toml = "a = " + std::string(100000, '[') + std::string(100000, ']') + "\n";
+  Submission t = parse_submission(toml, SubmissionFormat::toml, "deep.toml");
+  REQUIRE(t.errors.size() == 1);
+  CHECK(t.errors[0].message.find("te diep genest") != std::string::npos);
+  std::string dotted = "a";
+  for (int i = 0; i < 50000; ++i) dotted += ".a";
+  Submission k = parse_submission(dotted + " = 1\n", SubmissionFormat::toml, "dotted.toml");
+  REQUIRE(k.errors.size() == 1);
+  CHECK(k.errors[0].message.find("te diep genest") != std::string::npos);
+  std::string header = "[" + dotted + "]\n";
+  Submission h = parse_submission(header, SubmissionFormat::toml, "header.toml");
+  REQUIRE(h.errors.size() == 1);
+  std::string json = std::string(100000, '[') + std::string(100000, ']');
+  Submission j = parse_submission("{\"a\": " + json + "}", SubmissionFormat::json, "deep.json");
+  REQUIRE(j.errors.size() == 1);
+  CHECK(j.errors[0].message.find("diep") != std::string::npos);
+  // Brackets inside strings and comments do not count.
+  Submission ok = parse_submission("[aanvraag]\ntitel = \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"\n# "
+                                   "{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{\n",
+                                   SubmissionFormat::toml, "ok.toml");
+  for (const auto& e : ok.errors) CHECK(e.message.find("diep") == std::string::npos);
+}
+
+TEST_CASE("only regular files of bounded size are read", "[reader][hostile]") {
+  TempDir dir;
+  Submission d = read_submission(dir.path().string() + "/", {});
+  CHECK_FALSE(d.readable());
+  auto big = dir.write("big.toml", std::string(2000, '#'));
+  ReadLimits small;
+  small.max_file_bytes = 1000;
+  Submission b = read_submission(big.string(), small);
+  REQUIRE(b.errors.size() == 1);
+  CHECK(b.errors[0].message.find("te groot") != std::string::npos);
+  std::string fifo = (dir.path() / "pipe.toml").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  Submission f = read_submission(fifo, {});
+  REQUIRE(f.errors.size() == 1);
+  CHECK(f.errors[0].message.find("geen gewoon bestand") != std::string::npos);
+  std::filesystem::create_directories(dir.path() / "dir.toml");
+  Submission m = read_submission((dir.path() / "dir.toml").string(), {});
+  REQUIRE(m.errors.size() == 1);
+  CHECK(m.errors[0].message.find("map") != std::string::npos);
+  Submission missing = read_submission((dir.path() / "nope.toml").string(), {});
+  REQUIRE(missing.errors.size() == 1);
+  Submission other = read_submission((dir.path() / "x.txt").string(), {});
+  CHECK(other.errors[0].message.find(".toml") != std::string::npos);
+}
+
+TEST_CASE("keys starting with __ are reserved", "[reader]") {
+  Submission s = parse_submission(
+      "[aanvraag]\nsoort = \"initiatief\"\nregio = \"x\"\ntitel = \"x\"\ningediend = 2020-01-01\n"
+      "__index = 1\n",
+      SubmissionFormat::toml, "r.toml");
+  CHECK(error_at(s, "aanvraag.__index") != nullptr);
+}

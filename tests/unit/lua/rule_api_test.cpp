@@ -1,0 +1,176 @@
+// The rule API of docs/rule-api.md, exercised from Lua.
+#include <catch2/catch.hpp>
+
+#include "meetlat/pack_tests.h"
+#include "support.h"
+
+using namespace meetlat;
+using namespace meetlat::test;
+
+namespace {
+
+// Runs `body` as the check of rule T-01 and returns its result.
+RuleResult run_check(const std::string& body, const std::string& submission = kInitiative,
+                     const HostData& host = HostData{}) {
+  PackFixture f(R"lua(
+rule {
+  id = "T-01", title = "t", severity = "advisory", source = "s", quote = "q",
+  check = function(s, p)
+)lua" + body + R"lua(
+  end,
+}
+)lua");
+  SubmissionReport r = f.run(submission, SubmissionFormat::toml, host);
+  REQUIRE(r.rules.size() == 1);
+  return r.rules[0];
+}
+
+const char* kPlan = R"toml(
+[aanvraag]
+soort = "transformatieplan"
+regio = "IJmond"
+titel = "Plan"
+ingediend = 2018-09-30
+periode = [2018, 2020]
+
+[[activiteit]]
+onderwerp = "Eén"
+bijdrage = { 2020 = 10, 2018 = 50000.5, 2019 = 75000 }
+partners = ["  ", ""]
+
+[[activiteit]]
+onderwerp = "Twee"
+bijdrage = 70000
+partners = ["GGD"]
+eindproducten = []
+)toml";
+
+}  // namespace
+
+TEST_CASE("money is integer cents and formats the Dutch way", "[rule-api]") {
+  RuleResult r = run_check(R"lua(
+    local b = s.activiteit[1].bijdrage
+    assert(math.type(b[2018]) == "integer" and b[2018] == 5000050)
+    assert(s.activiteit[2].bijdrage == 7000000)
+    assert(money.sum(b) == 5000050 + 7500000 + 1000)
+    assert(euro(b[2018]) == "€ 50.000,50")
+    assert(money.cents(301291) == 30129100)
+    assert(money.cents(0.29) == 29)
+    local v, exact = money.mul(9500, 2.5, 46)
+    assert(v == 1092500 and exact)
+    local pct = money.pct(41350000, 7.5)
+    assert(pct == 3101250, pct)
+    local rounded, exact2 = money.mul(150, 0.3333)
+    assert(rounded == 50 and not exact2)
+    return pass(money.format(123456789))
+  )lua",
+                           kPlan);
+  INFO(r.message << r.detail);
+  CHECK(r.outcome == Outcome::pass);
+  CHECK(r.message == "€ 1.234.567,89");
+}
+
+TEST_CASE("per-year tables have integer keys; years() sorts them; pairs keeps file order",
+          "[rule-api]") {
+  RuleResult r = run_check(R"lua(
+    local b = s.activiteit[1].bijdrage
+    local ys = years(b)
+    assert(#ys == 3 and ys[1] == 2018 and ys[3] == 2020)
+    local order = {}
+    for y in pairs(b) do order[#order + 1] = y end
+    assert(order[1] == 2020 and order[2] == 2018, table.concat(order, ","))
+    assert(#s.activiteit == 2 and count(s.activiteit) == 2)
+    local names = {}
+    for i, a in ipairs(s.activiteit) do names[i] = a.onderwerp end
+    assert(table.concat(names, "+") == "Eén+Twee")
+    assert(next(s.aanvraag) ~= nil)
+    assert(count(s.aanvraag) == 5)
+    assert(s.aanvraag.periode[2] == 2020)
+    assert(s.aanvraag.ingediend == "2018-09-30" and s.aanvraag.ingediend < "2018-10-01")
+    assert(s.nergens == nil)
+    return pass("ok")
+  )lua",
+                           kPlan);
+  INFO(r.message << r.detail);
+  CHECK(r.outcome == Outcome::pass);
+}
+
+TEST_CASE("words, filled, contains, dutch_date", "[rule-api]") {
+  RuleResult r = run_check(R"lua(
+    assert(words("één-op-één gesprek, 2020!") == 5)
+    assert(words(nil) == 0)
+    assert(filled("x") and not filled("  ") and not filled(nil))
+    assert(not filled(s.activiteit[1].partners), "only blank strings")
+    assert(filled(s.activiteit[2].partners))
+    assert(not filled(s.activiteit[2].eindproducten))
+    assert(filled(s.activiteit[1].bijdrage))
+    assert(filled({ "", "a" }) and not filled({ "", " " }) and not filled({}))
+    assert(contains(s.activiteit[2].partners, "GGD") and not contains(s.activiteit[2].partners, "x"))
+    assert(dutch_date("2018-10-01") == "1 oktober 2018")
+    return pass("ok")
+  )lua",
+                           kPlan);
+  INFO(r.message << r.detail);
+  CHECK(r.outcome == Outcome::pass);
+}
+
+TEST_CASE("evidence: key paths from parts of the submission", "[rule-api]") {
+  RuleResult r = run_check(R"lua(
+    local a = s.activiteit[2]
+    return fail("Activiteit 2", a, path(a, "doel"), path(s.activiteit[1].bijdrage, 2019),
+                path(s.activiteit, 2), "vrij/pad")
+  )lua",
+                           kPlan);
+  INFO(r.message << r.detail);
+  REQUIRE(r.outcome == Outcome::fail);
+  REQUIRE(r.evidence.size() == 5);
+  CHECK(r.evidence[0] == "activiteit[1]");
+  CHECK(r.evidence[1] == "activiteit[1].doel");
+  CHECK(r.evidence[2] == "activiteit[0].bijdrage.2019");
+  CHECK(r.evidence[3] == "activiteit[1]");
+  CHECK(r.evidence[4] == "vrij/pad");
+}
+
+TEST_CASE("findings collect several problems into one fail, or pass when empty", "[rule-api]") {
+  RuleResult r = run_check(R"lua(
+    local f = findings()
+    for i, a in ipairs(s.activiteit) do
+      if not filled(a.doel) then f:add(("Activiteit %d mist een doel."):format(i), path(a, "doel")) end
+    end
+    assert(f:count() == 2)
+    return f:result("Elke activiteit heeft een doel.")
+  )lua",
+                           kPlan);
+  INFO(r.message << r.detail);
+  REQUIRE(r.outcome == Outcome::fail);
+  CHECK(r.message == "Activiteit 1 mist een doel.\nActiviteit 2 mist een doel.");
+  REQUIRE(r.findings.size() == 2);
+  CHECK(r.findings[1].evidence == std::vector<std::string>{"activiteit[1].doel"});
+  CHECK(r.evidence.size() == 2);
+
+  RuleResult ok = run_check("return findings():result('Niets gevonden.')", kPlan);
+  CHECK(ok.outcome == Outcome::pass);
+  CHECK(ok.message == "Niets gevonden.");
+}
+
+TEST_CASE("skip needs a reason; pass may be silent", "[rule-api]") {
+  CHECK(run_check("return skip('Geen begroting.')").outcome == Outcome::skip);
+  CHECK(run_check("return skip()").outcome == Outcome::error);
+  CHECK(run_check("return pass()").outcome == Outcome::pass);
+  CHECK(run_check("return fail()").outcome == Outcome::error);
+}
+
+TEST_CASE("the host supplies committed amounts", "[rule-api]") {
+  MapHostData host({{"ambulantisering", 25000000}});
+  RuleResult r = run_check(R"lua(
+    return pass(euro(ledger.committed(s.initiatief.thema)) .. "/" .. euro(ledger.committed("x")))
+  )lua",
+                           kInitiative, host);
+  CHECK(r.message == "€ 250.000/€ 0");
+}
+
+TEST_CASE("a rule that reads past a missing table gets a clear error", "[rule-api]") {
+  RuleResult r = run_check("return pass(s.begroting.post)");
+  REQUIRE(r.outcome == Outcome::error);
+  CHECK(r.message.find("attempt to index a nil value (field 'begroting')") != std::string::npos);
+}
