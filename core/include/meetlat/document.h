@@ -16,10 +16,10 @@ enum class NodeKind : std::uint8_t {
   null,
   boolean,
   integer,
-  real,     ///< a number with a fraction that is not (yet) known to be money
-  money,    ///< exact cents, after schema validation
+  real,   ///< a number with a fraction that is not (yet) known to be money
+  money,  ///< exact cents, after schema validation
   string,
-  date,     ///< text holds "YYYY-MM-DD"
+  date,  ///< text holds "YYYY-MM-DD"
   array,
   table,
 };
@@ -72,7 +72,8 @@ class Document {
 
   /// Appends a child to a table or array. `key` is copied.
   NodeId add(NodeId parent, std::string_view key, NodeKind kind, SourcePos pos = {});
-  NodeId add_string(NodeId parent, std::string_view key, std::string_view value, SourcePos pos = {});
+  NodeId add_string(NodeId parent, std::string_view key, std::string_view value,
+                    SourcePos pos = {});
   NodeId add_integer(NodeId parent, std::string_view key, std::int64_t value, SourcePos pos = {});
   NodeId add_bool(NodeId parent, std::string_view key, bool value, SourcePos pos = {});
 
@@ -128,7 +129,9 @@ class ChildRange {
   const Document* doc_;
   NodeId first_;
 };
-inline ChildRange children(const Document& d, NodeId parent) { return {d, parent}; }
+inline ChildRange children(const Document& d, NodeId parent) {
+  return {d, parent};
+}
 
 /// Whether a member key should be seen by rules as an integer (per-year tables: `2020 = ...`).
 bool is_year_key(std::string_view key);

@@ -52,7 +52,7 @@ struct RuleResult {
 struct PackUse {
   std::string name;
   std::string version;
-  std::string hash;  ///< "sha256:..."
+  std::string hash;            ///< "sha256:..."
   std::string params_version;  ///< which dated parameter values were in force ("" = undated)
 };
 

@@ -20,7 +20,8 @@ struct Submission;
 /// A parameter the pack declares, with the type its values must have.
 struct ParamDecl {
   std::string name;
-  std::string type;  ///< integer, decimal, money, money_map, date, text, text_list, integer_list, boolean, table
+  std::string type;  ///< integer, decimal, money, money_map, date, text, text_list, integer_list,
+                     ///< boolean, table
   std::string description;
 };
 
@@ -52,9 +53,9 @@ struct PackScript {
 
 /// One set of parameter values, in force from `valid_from` up to and including `valid_to`.
 struct ParamVersion {
-  std::string label;       ///< "" for the undated base values, else e.g. "2021-01-01 t/m 2021-12-31"
-  std::string valid_from;  ///< "YYYY-MM-DD" or "" for open
-  std::string valid_to;    ///< "YYYY-MM-DD" or "" for open
+  std::string label;  ///< "" for the undated base values, else e.g. "2021-01-01 t/m 2021-12-31"
+  std::string valid_from;            ///< "YYYY-MM-DD" or "" for open
+  std::string valid_to;              ///< "YYYY-MM-DD" or "" for open
   std::shared_ptr<Document> values;  ///< money converted to cents
 };
 

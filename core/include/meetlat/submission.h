@@ -9,6 +9,7 @@
 #include "meetlat/document.h"
 #include "meetlat/expected.h"
 #include "meetlat/input_error.h"
+#include "meetlat/money.h"
 
 namespace meetlat {
 
@@ -40,7 +41,7 @@ struct Submission {
 };
 
 /// Reads a whole regular file of at most `max_bytes`. Refuses directories, FIFOs, devices and
-/// anything larger, with a Dutch message naming the file.
+/// anything larger, with a Dutch message (without the path: callers name the file).
 Expected<std::string> read_regular_file(const std::string& path, std::size_t max_bytes);
 
 /// The format a file name implies: ".toml" or ".json"; nullopt for anything else.
@@ -63,6 +64,10 @@ void locate_json_errors(std::string_view text, InputErrors& errors);
 /// Checks nesting depth of TOML text before it reaches toml++; returns an error when too deep.
 std::optional<InputError> check_toml_depth(std::string_view text, unsigned max_depth);
 }  // namespace detail
+
+/// Converts an integer or decimal node to exact cents in place (kind becomes money). Uses the
+/// number's literal text when the reader kept it, else its shortest decimal form.
+MoneyProblem convert_to_money(Node& n);
 
 /// Validates a document against the submission format (required keys, types, `aanvraag.soort`,
 /// money) and converts money to exact cents. Appends every problem to `out.errors`.

@@ -21,10 +21,12 @@ struct CheckOptions {
 
 void add_check(CLI::App& app, Action& action) {
   auto o = std::make_shared<CheckOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "check", "Toets aanvragen (TOML of JSON; een map = alle aanvragen erin)");
+  CLI::App* cmd =
+      app.add_subcommand("check", "Toets aanvragen (TOML of JSON; een map = alle aanvragen erin)");
   cmd->add_option("--pack", o->packs,
-                  "Regelpakket (naam of map); zonder --pack kiest aanvraag.regeling het pakket");
+                  "Regelpakket (naam of map), herhaalbaar; zonder --pack kiest aanvraag.regeling "
+                  "het pakket")
+      ->allow_extra_args(false);
   cmd->add_option("--format", o->format, "Uitvoer: text, json of json-compact")
       ->capture_default_str();
   cmd->add_option("--jobs,-j", o->jobs, "Aantal parallelle werkers")->capture_default_str();

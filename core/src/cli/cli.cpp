@@ -12,8 +12,7 @@ namespace meetlat::cli {
 void EngineOptions::add_to(CLI::App& cmd) {
   cmd.add_option("--rules-path", rules_path,
                  "Extra folder with rule packs (before MEETLAT_RULES_PATH and the built-in rules)");
-  cmd.add_option("--limit-instructions", instructions,
-                 "Instruction budget per rule evaluation")
+  cmd.add_option("--limit-instructions", instructions, "Instruction budget per rule evaluation")
       ->capture_default_str();
   cmd.add_option("--limit-time", time_ms, "Time limit per rule evaluation, in milliseconds")
       ->capture_default_str();
@@ -76,8 +75,9 @@ bool preload_packs(const std::shared_ptr<PackRegistry>& registry,
 }
 
 int run(int argc, char** argv) {
-  CLI::App app{"meetlat — toetst aanvragen en initiatieven aan regelpakketten (rules engine voor "
-               "fondsen in de jeugdhulp)"};
+  CLI::App app{
+      "meetlat — toetst aanvragen en initiatieven aan regelpakketten (rules engine voor "
+      "fondsen in de jeugdhulp)"};
   app.set_version_flag("--version", std::string(engine_version()));
   app.require_subcommand(1);
   Action action;

@@ -53,7 +53,8 @@ void add_test(CLI::App& app, Action& action) {
             continue;
           }
           ++failed;
-          std::printf("  %s✗ %s%s %s\n", red, name_shown.c_str(), reset, r.test.description.c_str());
+          std::printf("  %s✗ %s%s %s\n", red, name_shown.c_str(), reset,
+                      r.test.description.c_str());
           for (const auto& m : r.mismatches) std::printf("      %s\n", m.c_str());
           for (const auto& e : r.report.input_errors) {
             std::printf("      invoerfout %s%s%s\n", e.path.c_str(), e.path.empty() ? "" : ": ",

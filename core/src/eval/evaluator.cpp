@@ -76,7 +76,9 @@ Evaluator::Evaluator(std::shared_ptr<PackRegistry> registry, const Limits& limit
 
 Evaluator::~Evaluator() = default;
 
-std::size_t Evaluator::lua_memory() const { return impl_->sandbox.memory_in_use(); }
+std::size_t Evaluator::lua_memory() const {
+  return impl_->sandbox.memory_in_use();
+}
 
 Expected<std::vector<std::string>> Evaluator::load(const std::shared_ptr<const RulePack>& pack) {
   const Impl::Loaded& l = impl_->ensure(pack);
@@ -115,8 +117,9 @@ std::vector<std::shared_ptr<const RulePack>> choose_packs(PackRegistry& registry
       auto pack = registry.get(name);
       if (!pack) {
         if (pack_failure != nullptr) *pack_failure = true;
-        add_input_error(report, s, "", fmt::format("regelpakket kon niet worden gelezen: {}",
-                                                   pack.error().message));
+        add_input_error(
+            report, s, "",
+            fmt::format("regelpakket kon niet worden gelezen: {}", pack.error().message));
         continue;
       }
       std::string why = (*pack)->why_not_applicable(s);
@@ -132,8 +135,7 @@ std::vector<std::shared_ptr<const RulePack>> choose_packs(PackRegistry& registry
     auto pack = registry.get(s.regeling);
     if (!pack) {
       add_input_error(report, s, "aanvraag.regeling",
-                      fmt::format("onbekende regeling '{}': {}", s.regeling,
-                                  pack.error().message));
+                      fmt::format("onbekende regeling '{}': {}", s.regeling, pack.error().message));
     } else {
       std::string why = (*pack)->why_not_applicable(s);
       if (!why.empty()) {
@@ -168,8 +170,9 @@ RuleResult unknown_keys_result(const Submission& s, const RulePack& pack) {
   r.title = "Onbekende sleutels in de aanvraag";
   r.severity = Severity::advisory;
   r.source = "submission-format";
-  r.quote = "A pack may declare the keys it knows; the engine then reports any other key as an "
-            "aandachtspunt";
+  r.quote =
+      "A pack may declare the keys it knows; the engine then reports any other key as an "
+      "aandachtspunt";
   auto unknown = unknown_keys(s.doc, pack.manifest.extra_keys);
   if (unknown.empty()) {
     r.outcome = Outcome::pass;
@@ -178,10 +181,10 @@ RuleResult unknown_keys_result(const Submission& s, const RulePack& pack) {
   }
   r.outcome = Outcome::fail;
   for (const auto& [path, suggestion] : unknown) {
-    std::string msg = suggestion.empty()
-                          ? fmt::format("Onbekende sleutel {}: deze wordt door geen regel gelezen.",
-                                        path)
-                          : fmt::format("Onbekende sleutel {}: bedoelde u '{}'?", path, suggestion);
+    std::string msg =
+        suggestion.empty()
+            ? fmt::format("Onbekende sleutel {}: deze wordt door geen regel gelezen.", path)
+            : fmt::format("Onbekende sleutel {}: bedoelde u '{}'?", path, suggestion);
     r.findings.push_back({msg, {path}});
     r.evidence.push_back(path);
     if (!r.message.empty()) r.message += '\n';
@@ -227,7 +230,11 @@ SubmissionReport Evaluator::evaluate(Submission& s, const PackChoice& choice, co
       report.rules.push_back(pack_error_result(*pack, l.error));
       continue;
     }
-    if (pack->manifest.strict_keys) report.rules.push_back(unknown_keys_result(s, *pack));
+    // Reported only when there is something to report: a passing row would be noise.
+    if (pack->manifest.strict_keys) {
+      RuleResult keys = unknown_keys_result(s, *pack);
+      if (keys.outcome != Outcome::pass) report.rules.push_back(std::move(keys));
+    }
     impl_->sandbox.run_pack(l.handle, *pack, *params.values, s.regio, host, report.rules);
   }
   impl_->sandbox.end_submission();

@@ -72,7 +72,9 @@ std::string_view label(Outcome o) {
   return "fout";
 }
 
-std::string_view label(Severity s) { return s == Severity::blocking ? "blokkerend" : "advies"; }
+std::string_view label(Severity s) {
+  return s == Severity::blocking ? "blokkerend" : "advies";
+}
 
 std::string_view label(Verdict v) {
   switch (v) {

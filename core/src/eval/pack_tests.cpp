@@ -53,9 +53,10 @@ PackTestCase read_test_case(const fs::path& file, Submission& submission,
       for (NodeId o : children(doc, c)) {
         auto outcome = outcome_from_string(text(o));
         if (!outcome) {
-          t.problems.push_back(fmt::format("outcomes.{}: onbekende uitkomst '{}' (pass, fail, "
-                                           "skip, error)",
-                                           doc.node(o).key, text(o)));
+          t.problems.push_back(
+              fmt::format("outcomes.{}: onbekende uitkomst '{}' (pass, fail, "
+                          "skip, error)",
+                          doc.node(o).key, text(o)));
           continue;
         }
         t.outcomes.emplace_back(std::string(doc.node(o).key), *outcome);
@@ -72,8 +73,8 @@ PackTestCase read_test_case(const fs::path& file, Submission& submission,
         if (amount.kind == NodeKind::integer) {
           t.ledger[std::string(amount.key)] = amount.value.integer * 100;
         } else {
-          t.problems.push_back(fmt::format("ledger.{}: verwacht een bedrag in hele euro's",
-                                           amount.key));
+          t.problems.push_back(
+              fmt::format("ledger.{}: verwacht een bedrag in hele euro's", amount.key));
         }
       }
     } else {
@@ -89,8 +90,8 @@ PackTestResult run_test_case(Evaluator& evaluator, const fs::path& pack_dir, con
   Submission s;
   result.test = read_test_case(file, s);
   PackChoice choice;
-  choice.named = result.test.packs.empty() ? std::vector<std::string>{pack_dir.string()}
-                                           : result.test.packs;
+  choice.named =
+      result.test.packs.empty() ? std::vector<std::string>{pack_dir.string()} : result.test.packs;
   MapHostData host(result.test.ledger);
   result.report = evaluator.evaluate(s, choice, host);
   for (const auto& p : result.test.problems) result.mismatches.push_back("testgeval: " + p);
@@ -108,9 +109,10 @@ PackTestResult run_test_case(Evaluator& evaluator, const fs::path& pack_dir, con
   for (const auto& [id, expected] : result.test.outcomes) {
     const RuleResult* r = find_rule(id);
     if (r == nullptr) {
-      result.mismatches.push_back(fmt::format("{}: verwacht {}, maar deze regel bestaat niet of "
-                                              "is niet uitgevoerd",
-                                              id, to_string(expected)));
+      result.mismatches.push_back(
+          fmt::format("{}: verwacht {}, maar deze regel bestaat niet of "
+                      "is niet uitgevoerd",
+                      id, to_string(expected)));
     } else if (r->outcome != expected) {
       result.mismatches.push_back(fmt::format("{}: verwacht {}, kreeg {} — {}", id,
                                               to_string(expected), to_string(r->outcome),
@@ -120,9 +122,9 @@ PackTestResult run_test_case(Evaluator& evaluator, const fs::path& pack_dir, con
   for (const auto& [id, needle] : result.test.message_contains) {
     const RuleResult* r = find_rule(id);
     if (r == nullptr || r->message.find(needle) == std::string::npos) {
-      result.mismatches.push_back(fmt::format("{}: bericht bevat niet \"{}\"{}", id, needle,
-                                              r == nullptr ? std::string(" (regel niet gevonden)")
-                                                           : " — " + r->message));
+      result.mismatches.push_back(
+          fmt::format("{}: bericht bevat niet \"{}\"{}", id, needle,
+                      r == nullptr ? std::string(" (regel niet gevonden)") : " — " + r->message));
     }
   }
   if (!result.test.verdict && result.test.outcomes.empty() && result.test.problems.empty()) {

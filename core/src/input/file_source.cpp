@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -16,26 +17,26 @@ Expected<std::string> read_regular_file(const std::string& path, std::size_t max
   // O_NONBLOCK so that opening a FIFO without a writer does not hang; we refuse it below anyway.
   int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
-    return Error{fmt::format("{}: kan het bestand niet openen ({})", path, std::strerror(errno))};
+    return Error{fmt::format("kan het bestand niet openen ({})", std::strerror(errno))};
   }
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
     int e = errno;
     ::close(fd);
-    return Error{fmt::format("{}: kan het bestand niet lezen ({})", path, std::strerror(e))};
+    return Error{fmt::format("kan het bestand niet lezen ({})", std::strerror(e))};
   }
   if (S_ISDIR(st.st_mode)) {
     ::close(fd);
-    return Error{fmt::format("{}: is een map, geen bestand", path)};
+    return Error{std::string("is een map, geen bestand")};
   }
   if (!S_ISREG(st.st_mode)) {
     ::close(fd);
-    return Error{fmt::format("{}: is geen gewoon bestand (bijvoorbeeld een pipe of apparaat)", path)};
+    return Error{std::string("is geen gewoon bestand (bijvoorbeeld een pipe of apparaat)")};
   }
   if (static_cast<std::size_t>(st.st_size) > max_bytes) {
     ::close(fd);
-    return Error{fmt::format("{}: bestand is te groot ({} bytes; de grens is {} bytes)", path,
-                             st.st_size, max_bytes)};
+    return Error{
+        fmt::format("bestand is te groot ({} bytes; de grens is {} bytes)", st.st_size, max_bytes)};
   }
   std::string data;
   data.resize(static_cast<std::size_t>(st.st_size));
@@ -46,7 +47,7 @@ Expected<std::string> read_regular_file(const std::string& path, std::size_t max
       if (errno == EINTR) continue;
       int e = errno;
       ::close(fd);
-      return Error{fmt::format("{}: leesfout ({})", path, std::strerror(e))};
+      return Error{fmt::format("leesfout ({})", std::strerror(e))};
     }
     if (n == 0) break;  // the file shrank while reading; use what is there
     got += static_cast<std::size_t>(n);
@@ -58,7 +59,7 @@ Expected<std::string> read_regular_file(const std::string& path, std::size_t max
   ssize_t more = ::read(fd, &extra, 1);
   ::close(fd);
   if (more > 0 && data.size() + 1 > max_bytes) {
-    return Error{fmt::format("{}: bestand is te groot (de grens is {} bytes)", path, max_bytes)};
+    return Error{fmt::format("bestand is te groot (de grens is {} bytes)", max_bytes)};
   }
   return data;
 }
@@ -91,6 +92,10 @@ Submission parse_submission(std::string_view text, SubmissionFormat format, std:
   }
   if (s.errors.empty()) validate_submission(s);
   if (format == SubmissionFormat::json) detail::locate_json_errors(text, s.errors);
+  // Report problems in the order of the file, as an editor would list them.
+  std::stable_sort(s.errors.begin(), s.errors.end(), [](const InputError& a, const InputError& b) {
+    return a.line != b.line ? a.line < b.line : a.column < b.column;
+  });
   return s;
 }
 

@@ -261,7 +261,7 @@ void read_json(std::string_view text, Submission& out, const ReadLimits& limits)
   if (auto e = parser.parse(padded).get(root)) {
     const char* at = ErrorLocator(limits.max_depth + 1).locate(padded);
     SourcePos pos = position_of(std::string_view(padded.data(), padded.size()), at);
-    out.errors.push_back({"", pos.line, pos.column, "JSON-" + describe(e)});
+    out.errors.push_back({"", pos.line, pos.column, "JSON: " + describe(e)});
     return;
   }
   if (root.type() != dom::element_type::OBJECT) {

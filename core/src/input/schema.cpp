@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <span>
 
-#include "meetlat/money.h"
 #include "meetlat/evaluator.h"
+#include "meetlat/money.h"
 #include "meetlat/submission.h"
 #include "meetlat/text.h"
 
@@ -57,8 +57,7 @@ constexpr Field kAanvraag[] = {
     {"gemeenten", Shape::array_of_strings},
     {"contact", Shape::table, Required::no, kContact},
 };
-constexpr Field kUitkering[] = {{"grootste_gemeente", Shape::string},
-                                {"ontvanger", Shape::string}};
+constexpr Field kUitkering[] = {{"grootste_gemeente", Shape::string}, {"ontvanger", Shape::string}};
 constexpr Field kCriterion[] = {{"voldaan", Shape::boolean}, {"toelichting", Shape::string}};
 constexpr Field kBasisOpOrde[] = {{"expertteam", Shape::table, Required::no, kCriterion},
                                   {"wachttijden", Shape::table, Required::no, kCriterion},
@@ -184,8 +183,8 @@ class Validator {
   }
   void error_missing(NodeId table, std::string_view key, std::string message) {
     const Node& n = doc_.node(table);
-    s_.errors.push_back({doc_.member_path(table, key), n.pos.line, n.pos.column,
-                         std::move(message)});
+    s_.errors.push_back(
+        {doc_.member_path(table, key), n.pos.line, n.pos.column, std::move(message)});
   }
 
   // Keys starting with "__" are refused: the Lua side keeps its bookkeeping under such names.
@@ -224,9 +223,9 @@ class Validator {
     for (const Field& f : fields) {
       NodeId c = doc_.find(table, f.key);
       if (c == kNoNode) {
-        bool required = f.required == Required::yes ||
-                        (f.required == Required::for_transformatieplan &&
-                         soort_ == "transformatieplan");
+        bool required =
+            f.required == Required::yes ||
+            (f.required == Required::for_transformatieplan && soort_ == "transformatieplan");
         if (required) {
           error_missing(table, f.key,
                         f.required == Required::for_transformatieplan
@@ -248,36 +247,14 @@ class Validator {
   // Converts an integer or decimal node into exact cents in place.
   void to_money(NodeId id) {
     Node& n = doc_.node(id);
-    Cents cents = 0;
-    MoneyProblem p = MoneyProblem::syntax;
-    if (n.kind == NodeKind::integer) {
-      if (n.value.integer < 0) {
-        p = MoneyProblem::negative;
-      } else if (n.value.integer > kMaxMoneyCents / 100) {
-        p = MoneyProblem::too_large;
-      } else {
-        p = MoneyProblem::none;
-        cents = n.value.integer * 100;
-      }
-    } else if (n.kind == NodeKind::real) {
-      p = n.text.empty() ? MoneyProblem::syntax : parse_money(n.text, cents);
-      if (p == MoneyProblem::syntax) {
-        // No literal text (or "inf"/"nan"): fall back to the double, which must be exact cents.
-        auto d = decimal_from_double(n.value.real);
-        p = d ? decimal_to_cents(*d, cents) : MoneyProblem::syntax;
-      }
-    } else {
+    if (n.kind != NodeKind::integer && n.kind != NodeKind::real) {
       wrong_type(id, "een bedrag in euro's (getal)");
       return;
     }
-    if (p != MoneyProblem::none) {
-      std::string shown = n.kind == NodeKind::integer ? std::to_string(n.value.integer)
-                                                       : std::string(n.text);
-      error(id, fmt::format("bedrag {} {}", shown, describe(p)));
-      return;
-    }
-    n.kind = NodeKind::money;
-    n.value.cents = cents;
+    std::string shown =
+        n.kind == NodeKind::integer ? std::to_string(n.value.integer) : std::string(n.text);
+    MoneyProblem p = convert_to_money(n);
+    if (p != MoneyProblem::none) error(id, fmt::format("bedrag {} {}", shown, describe(p)));
   }
 
   void check_per_year(NodeId id, Shape value_shape) {
@@ -429,7 +406,7 @@ class Validator {
       if (id == kNoNode) return {};
       const Node& n = doc_.node(id);
       return n.kind == NodeKind::string || n.kind == NodeKind::date ? std::string(n.text)
-                                                                   : std::string();
+                                                                    : std::string();
     };
     s_.soort = text("aanvraag.soort");
     s_.regio = text("aanvraag.regio");
@@ -446,7 +423,36 @@ class Validator {
 
 }  // namespace
 
-void validate_submission(Submission& out) { Validator(out).run(); }
+void validate_submission(Submission& out) {
+  Validator(out).run();
+}
+
+MoneyProblem convert_to_money(Node& n) {
+  Cents cents = 0;
+  MoneyProblem p = MoneyProblem::syntax;
+  if (n.kind == NodeKind::integer) {
+    if (n.value.integer < 0) {
+      p = MoneyProblem::negative;
+    } else if (n.value.integer > kMaxMoneyCents / 100) {
+      p = MoneyProblem::too_large;
+    } else {
+      p = MoneyProblem::none;
+      cents = n.value.integer * 100;
+    }
+  } else if (n.kind == NodeKind::real) {
+    p = n.text.empty() ? MoneyProblem::syntax : parse_money(n.text, cents);
+    if (p == MoneyProblem::syntax) {
+      // No usable literal text (or "inf"/"nan"): the double must be exact cents itself.
+      auto d = decimal_from_double(n.value.real);
+      p = d ? decimal_to_cents(*d, cents) : MoneyProblem::syntax;
+    }
+  }
+  if (p == MoneyProblem::none) {
+    n.kind = NodeKind::money;
+    n.value.cents = cents;
+  }
+  return p;
+}
 
 }  // namespace meetlat
 
@@ -458,7 +464,8 @@ void collect_unknown(const Document& doc, NodeId id, std::span<const Field> fiel
                      std::vector<std::pair<std::string, std::string>>& out) {
   for (NodeId c : children(doc, id)) {
     const Node& n = doc.node(c);
-    std::string norm = normalized.empty() ? std::string(n.key) : normalized + "." + std::string(n.key);
+    std::string norm =
+        normalized.empty() ? std::string(n.key) : normalized + "." + std::string(n.key);
     const Field* f = nullptr;
     for (const Field& candidate : fields) {
       if (candidate.key == n.key) f = &candidate;
@@ -491,8 +498,8 @@ void collect_unknown(const Document& doc, NodeId id, std::span<const Field> fiel
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> unknown_keys(const Document& doc,
-                                                              const std::vector<std::string>& extra) {
+std::vector<std::pair<std::string, std::string>> unknown_keys(
+    const Document& doc, const std::vector<std::string>& extra) {
   std::vector<std::pair<std::string, std::string>> out;
   collect_unknown(doc, doc.root(), kRoot, "", extra, out);
   return out;

@@ -144,8 +144,9 @@ class TomlConverter {
         NodeId id = doc.add(parent, key, NodeKind::array, pos);
         for (const toml::node& item : *v.as_array()) {
           const auto& r = item.source();
-          add(item, id, {}, {static_cast<std::uint32_t>(r.begin.line),
-                             static_cast<std::uint32_t>(r.begin.column)});
+          add(item, id, {},
+              {static_cast<std::uint32_t>(r.begin.line),
+               static_cast<std::uint32_t>(r.begin.column)});
         }
         break;
       }
@@ -178,11 +179,11 @@ class TomlConverter {
       }
       case toml::node_type::date_time: {
         const toml::date_time& dt = v.as_date_time()->get();
-        doc.add_string(parent, key,
-                       fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", dt.date.year,
-                                   dt.date.month, dt.date.day, dt.time.hour, dt.time.minute,
-                                   dt.time.second),
-                       pos);
+        doc.add_string(
+            parent, key,
+            fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", dt.date.year, dt.date.month,
+                        dt.date.day, dt.time.hour, dt.time.minute, dt.time.second),
+            pos);
         break;
       }
       case toml::node_type::none:
@@ -256,7 +257,7 @@ void toml_to_document(const toml::table& t, std::string_view source_text, Docume
 Expected<toml::table> parse_toml_file(const std::string& path, std::string& text_out,
                                       std::size_t max_bytes, unsigned max_depth) {
   auto text = read_regular_file(path, max_bytes);
-  if (!text) return Error{text.error().message};
+  if (!text) return Error{fmt::format("{}: {}", path, text.error().message)};
   text_out = std::move(*text);
   if (auto deep = check_toml_depth(text_out, max_depth)) {
     return Error{fmt::format("{}:{}:{}: {}", path, deep->line, deep->column, deep->message)};

@@ -278,7 +278,7 @@ const char* match(Matcher& m, const char* s, const char* p) {
     }
     if (*p == '(') {
       result = (p + 1 < m.p_end && *(p + 1) == ')') ? start_capture(m, s, p + 2, kCapPosition)
-                                                     : start_capture(m, s, p + 1, kCapUnfinished);
+                                                    : start_capture(m, s, p + 1, kCapUnfinished);
       break;
     }
     if (*p == ')') {
@@ -382,8 +382,7 @@ void reset(Matcher& m) {
 // Raises the matcher's error; called with no C++ object alive but the Matcher (trivially
 // destructible).
 int raise(lua_State* L, Matcher& m) {
-  lua_pushstring(L, m.error);
-  return lua_error(L);
+  return luaL_error(L, "%s", m.error);
 }
 
 // Pushes capture i (or the whole match when there are none).
@@ -473,8 +472,12 @@ int find_aux(lua_State* L, bool find) {
   return 1;
 }
 
-int l_find(lua_State* L) { return find_aux(L, true); }
-int l_match(lua_State* L) { return find_aux(L, false); }
+int l_find(lua_State* L) {
+  return find_aux(L, true);
+}
+int l_match(lua_State* L) {
+  return find_aux(L, false);
+}
 
 // gmatch state lives in a userdata so the iterator closure can keep it between calls.
 struct GmatchState {
@@ -526,7 +529,8 @@ void add_replacement_string(Matcher& m, luaL_Buffer* b, const char* s, const cha
   const char* end = news + l;
   const char* p = news;
   while (p < end) {
-    const char* pct = static_cast<const char*>(std::memchr(p, kEsc, static_cast<std::size_t>(end - p)));
+    const char* pct =
+        static_cast<const char*>(std::memchr(p, kEsc, static_cast<std::size_t>(end - p)));
     if (pct == nullptr) {
       luaL_addlstring(b, p, static_cast<std::size_t>(end - p));
       break;
@@ -595,10 +599,9 @@ int l_gsub(lua_State* L) {
   const char* lastmatch = nullptr;
   int tr = lua_type(L, 3);
   lua_Integer max_s = luaL_optinteger(L, 4, static_cast<lua_Integer>(srcl) + 1);
-  luaL_argexpected(L,
-                   tr == LUA_TNUMBER || tr == LUA_TSTRING || tr == LUA_TFUNCTION ||
-                       tr == LUA_TTABLE,
-                   3, "string/function/table");
+  luaL_argexpected(
+      L, tr == LUA_TNUMBER || tr == LUA_TSTRING || tr == LUA_TFUNCTION || tr == LUA_TTABLE, 3,
+      "string/function/table");
   bool anchor = lp > 0 && *p == '^';
   if (anchor) {
     ++p;

@@ -20,19 +20,19 @@
 namespace meetlat::lua_detail {
 
 // Registry keys: addresses of these objects, used as light userdata.
-extern const char kFrozenMark;    // present in the metatable (D) of every read-only proxy
-extern const char kDocKey;        // D[kDocKey] = Document*  (document proxies only)
-extern const char kIdKey;         // D[kIdKey]  = NodeId     (document proxies only)
-extern const char kLazyMeta;      // registry: metatable of unfilled document D tables
-extern const char kEnvKey;        // registry: the rule environment proxy
-extern const char kParamsCache;   // registry: Document* -> params proxy
-extern const char kRoNewindex;    // registry: __newindex of frozen tables
-extern const char kFrozenLen;     // registry: __len of frozen plain tables
-extern const char kFrozenPairs;   // registry: __pairs of frozen plain tables
-extern const char kDocLen;        // registry: __len of document proxies
-extern const char kDocPairs;      // registry: __pairs of document proxies
-extern const char kTraceIndex;    // registry: __index of document proxies while tracing
-extern const char kDataKey;       // M[kDataKey] = D, the contents of a proxy
+extern const char kFrozenMark;   // present in the metatable (D) of every read-only proxy
+extern const char kDocKey;       // D[kDocKey] = Document*  (document proxies only)
+extern const char kIdKey;        // D[kIdKey]  = NodeId     (document proxies only)
+extern const char kLazyMeta;     // registry: metatable of unfilled document D tables
+extern const char kEnvKey;       // registry: the rule environment proxy
+extern const char kParamsCache;  // registry: Document* -> params proxy
+extern const char kRoNewindex;   // registry: __newindex of frozen tables
+extern const char kFrozenLen;    // registry: __len of frozen plain tables
+extern const char kFrozenPairs;  // registry: __pairs of frozen plain tables
+extern const char kDocLen;       // registry: __len of document proxies
+extern const char kDocPairs;     // registry: __pairs of document proxies
+extern const char kTraceIndex;   // registry: __index of document proxies while tracing
+extern const char kDataKey;      // M[kDataKey] = D, the contents of a proxy
 
 /// An outcome recorded by pass()/fail()/skip(); the rule returns a token naming it.
 struct RecordedOutcome {

@@ -31,7 +31,9 @@ extern const char* const kPrelude;
 
 using namespace lua_detail;  // NOLINT(google-build-using-namespace): internal to the boundary
 
-Cents HostData::committed(std::string_view, std::string_view) const { return 0; }
+Cents HostData::committed(std::string_view, std::string_view) const {
+  return 0;
+}
 
 namespace lua_detail {
 
@@ -163,8 +165,7 @@ int sandbox_pcall(lua_State* L) {
   SandboxCore& c = core(L);
   if (status == LUA_ERRMEM && c.budget_active) {
     try {
-      c.kill(fmt::format("geheugenlimiet overschreden: meer dan {} MiB",
-                         c.memory_budget >> 20));
+      c.kill(fmt::format("geheugenlimiet overschreden: meer dan {} MiB", c.memory_budget >> 20));
     } catch (...) {
     }
   }
@@ -353,8 +354,9 @@ void build_environment(LuaSandbox::State& st) {
 
   lua_createtable(L, 0, 64);  // the environment
   int env = lua_gettop(L);
-  copy_fields(L, g, {"assert", "error", "ipairs", "pairs", "select", "tonumber", "tostring", "type",
-                     "getmetatable", "rawequal"});
+  copy_fields(L, g,
+              {"assert", "error", "ipairs", "pairs", "select", "tonumber", "tostring", "type",
+               "getmetatable", "rawequal"});
   lua_pushcfunction(L, proxy_aware_next);
   lua_setfield(L, env, "next");
   lua_pushcfunction(L, sandbox_pcall);
@@ -391,9 +393,10 @@ void build_environment(LuaSandbox::State& st) {
 
   // math without random: a decision must be reproducible.
   lua_newtable(L);
-  copy_fields(L, math, {"abs", "ceil", "floor", "fmod", "huge", "max", "maxinteger", "min",
-                        "mininteger", "modf", "pi", "sqrt", "tointeger", "type", "ult", "exp",
-                        "log", "sin", "cos", "tan", "asin", "acos", "atan"});
+  copy_fields(L, math,
+              {"abs",        "ceil", "floor", "fmod", "huge",      "max",  "maxinteger", "min",
+               "mininteger", "modf", "pi",    "sqrt", "tointeger", "type", "ult",        "exp",
+               "log",        "sin",  "cos",   "tan",  "asin",      "acos", "atan"});
   freeze_in_place(L, -1, nullptr);
   lua_setfield(L, env, "math");
 
@@ -576,7 +579,9 @@ LuaSandbox::LuaSandbox(const Limits& limits, std::vector<PluginBinding> plugins)
 
 LuaSandbox::~LuaSandbox() = default;
 
-std::size_t LuaSandbox::memory_in_use() const { return state_->used; }
+std::size_t LuaSandbox::memory_in_use() const {
+  return state_->used;
+}
 
 namespace {
 
@@ -614,8 +619,9 @@ struct Sealer {
       if (is_proxy(L, -1)) return;
       if (lua_getmetatable(L, -1)) {
         lua_pop(L, 1);
-        problem("een tabel met een metatable buiten check() kan niet worden bevroren; maak zulke "
-                "objecten binnen check() aan");
+        problem(
+            "een tabel met een metatable buiten check() kan niet worden bevroren; maak zulke "
+            "objecten binnen check() aan");
         return;
       }
       lua_pushnil(L);
@@ -623,9 +629,10 @@ struct Sealer {
         if (lua_type(L, -2) == LUA_TSTRING) {
           const char* k = lua_tostring(L, -2);
           if (k[0] == '_' && k[1] == '_') {
-            problem(fmt::format("tabel buiten check() met sleutel '{}': namen met '__' zijn "
-                                "gereserveerd",
-                                k));
+            problem(
+                fmt::format("tabel buiten check() met sleutel '{}': namen met '__' zijn "
+                            "gereserveerd",
+                            k));
           }
         }
         seal_top(depth + 1);  // the value
@@ -672,7 +679,8 @@ Expected<int> LuaSandbox::load_pack(const RulePack& pack, std::vector<RuleDecl>&
     std::string chunkname = "@" + script.display_path;
     int base = lua_gettop(L);
     lua_pushcfunction(L, message_handler);
-    int status = luaL_loadbufferx(L, script.text.data(), script.text.size(), chunkname.c_str(), "t");
+    int status =
+        luaL_loadbufferx(L, script.text.data(), script.text.size(), chunkname.c_str(), "t");
     if (status == LUA_OK) {
       lua_rawgetp(L, LUA_REGISTRYINDEX, &kEnvKey);
       lua_setupvalue(L, -2, 1);  // a main chunk's only upvalue is _ENV
@@ -905,12 +913,16 @@ void LuaSandbox::run_pack(int handle, const RulePack& pack, const Document& para
       }
     } else {
       r.outcome = Outcome::error;
-      r.message = lua_isnil(L, -1)
-                      ? std::string("De regel gaf geen uitkomst terug: eindig check() met return "
-                                    "pass(...), fail(...) of skip(...).")
-                      : fmt::format("De regel gaf {} terug in plaats van pass(...), fail(...) of "
-                                    "skip(...).",
-                                    describe_value(L, -1));
+      r.message =
+          lua_isnil(L, -1)
+              ? std::string(
+                    "De regel gaf geen uitkomst terug: eindig check() met return "
+                    "pass(...), fail(...) of skip(...).")
+              : fmt::format(
+                    "De regel gaf {}{} terug in plaats van pass(...), fail(...) "
+                    "of skip(...).",
+                    lua_type(L, -1) == LUA_TTABLE || lua_type(L, -1) == LUA_TFUNCTION ? "een " : "",
+                    describe_value(L, -1));
     }
     if (r.outcome == Outcome::error && r.detail.empty()) {
       r.detail = fmt::format("{}:{}: regel {}", decl.file, decl.line, decl.id);

@@ -38,7 +38,6 @@ struct LoadProblem {
   std::string message;
 };
 
-
 /// What `meetlat explain` shows: what a rule read and what it noted.
 struct RuleTrace {
   struct Read {
@@ -85,8 +84,8 @@ class LuaSandbox {
   /// Runs every rule of a loaded pack against the current submission. Appends one result per rule
   /// in declaration order. `only_rule` restricts to one id (explain); `trace` records reads.
   void run_pack(int handle, const RulePack& pack, const Document& params, std::string_view regio,
-                const HostData& host, std::vector<RuleResult>& out,
-                std::string_view only_rule = {}, RuleTrace* trace = nullptr);
+                const HostData& host, std::vector<RuleResult>& out, std::string_view only_rule = {},
+                RuleTrace* trace = nullptr);
 
   /// Bytes the Lua state holds now (for the memory benchmark and the soak test).
   std::size_t memory_in_use() const;

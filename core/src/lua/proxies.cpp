@@ -268,7 +268,7 @@ int doc_pairs(lua_State* L) {
 // __index of document proxies while `meetlat explain` traces reads: (P, k) -> v, recorded.
 int trace_index(lua_State* L) {
   lua_settop(L, 2);
-  push_contents(L, 1);  // 3: D
+  push_contents(L, 1);           // 3: D
   if (lua_getmetatable(L, 3)) {  // not yet filled
     lua_pop(L, 1);
     fill(L, 3);
@@ -400,7 +400,7 @@ int proxy_aware_next(lua_State* L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 2);
   if (push_contents(L, 1)) {
-    {  // stack: P, k, D
+    {                                // stack: P, k, D
       if (lua_getmetatable(L, 3)) {  // an unfilled document node: fill it first
         lua_rawgetp(L, LUA_REGISTRYINDEX, &kLazyMeta);
         bool lazy = lua_rawequal(L, -1, -2) != 0;

@@ -12,7 +12,7 @@
 namespace meetlat::lua_detail {
 namespace {
 
-constexpr std::string_view kRuleFields[] = {"id",    "title", "severity",    "source",
+constexpr std::string_view kRuleFields[] = {"id",    "title", "severity",   "source",
                                             "quote", "check", "description"};
 
 bool valid_rule_id(std::string_view id) {
@@ -61,8 +61,8 @@ int l_rule(lua_State* L) {
     const char* k = lua_tolstring(L, -1, &len);
     try {
       std::string_view key(k, len);
-      bool known = std::find(std::begin(kRuleFields), std::end(kRuleFields), key) !=
-                   std::end(kRuleFields);
+      bool known =
+          std::find(std::begin(kRuleFields), std::end(kRuleFields), key) != std::end(kRuleFields);
       if (!known) {
         std::string_view best;
         std::size_t best_d = 99;
@@ -154,9 +154,9 @@ int l_rule(lua_State* L) {
       ok = false;
     }
     if (!has_check) {
-      add_problem(c, line,
-                  fmt::format("{}: 'check' moet een functie zijn: check = function(s, p) ... end",
-                              where));
+      add_problem(
+          c, line,
+          fmt::format("{}: 'check' moet een functie zijn: check = function(s, p) ... end", where));
       ok = false;
     }
     if (ok) {
@@ -250,8 +250,12 @@ int outcome_with_message(lua_State* L, Outcome o, bool message_required) {
   return push_token(L, c.outcomes.size() - 1);
 }
 
-int l_pass(lua_State* L) { return outcome_with_message(L, Outcome::pass, false); }
-int l_skip(lua_State* L) { return outcome_with_message(L, Outcome::skip, true); }
+int l_pass(lua_State* L) {
+  return outcome_with_message(L, Outcome::pass, false);
+}
+int l_skip(lua_State* L) {
+  return outcome_with_message(L, Outcome::skip, true);
+}
 
 // fail(message, evidence...) or fail(list) where list holds findings { message, evidence... }.
 int l_fail(lua_State* L) {
@@ -290,7 +294,8 @@ int l_fail(lua_State* L) {
       lua_rawgeti(L, item, k);
       bool ok = add_evidence(L, -1, c.outcomes[index].findings.back().evidence);
       lua_pop(L, 1);
-      if (!ok) return luaL_argerror(L, 1, "bewijs moet een pad (tekst) of een deel van de aanvraag zijn");
+      if (!ok)
+        return luaL_argerror(L, 1, "bewijs moet een pad (tekst) of een deel van de aanvraag zijn");
     }
     try {
       RecordedOutcome& out = c.outcomes[index];
@@ -653,8 +658,8 @@ int l_note(lua_State* L) {
   std::size_t len = 0;
   const char* label = luaL_checklstring(L, 1, &len);
   try {
-    c.trace->notes.push_back(fmt::format("{} = {}", std::string_view(label, len),
-                                         describe_value(L, 2)));
+    c.trace->notes.push_back(
+        fmt::format("{} = {}", std::string_view(label, len), describe_value(L, 2)));
   } catch (...) {
   }
   return 0;
@@ -682,9 +687,9 @@ int l_print(lua_State* L) {
   return 0;
 }
 
-constexpr const char* kMonths[] = {"januari", "februari", "maart",     "april",
-                                   "mei",     "juni",     "juli",      "augustus",
-                                   "september", "oktober", "november", "december"};
+constexpr const char* kMonths[] = {"januari",   "februari", "maart",    "april",
+                                   "mei",       "juni",     "juli",     "augustus",
+                                   "september", "oktober",  "november", "december"};
 
 // dutch_date("2018-10-01") -> "1 oktober 2018"
 int l_dutch_date(lua_State* L) {
@@ -730,20 +735,13 @@ void set_functions(lua_State* L, const luaL_Reg* fns) {
 }  // namespace
 
 void register_rule_api(lua_State* L) {
-  static const luaL_Reg kTop[] = {{"rule", l_rule},
-                                  {"pass", l_pass},
-                                  {"fail", l_fail},
-                                  {"skip", l_skip},
-                                  {"euro", l_euro},
-                                  {"words", l_words},
-                                  {"filled", l_filled},
-                                  {"path", l_path},
-                                  {"years", l_years},
-                                  {"contains", l_contains},
-                                  {"count", l_count},
-                                  {"note", l_note},
-                                  {"print", l_print},
-                                  {"dutch_date", l_dutch_date},
+  static const luaL_Reg kTop[] = {{"rule", l_rule},     {"pass", l_pass},
+                                  {"fail", l_fail},     {"skip", l_skip},
+                                  {"euro", l_euro},     {"words", l_words},
+                                  {"filled", l_filled}, {"path", l_path},
+                                  {"years", l_years},   {"contains", l_contains},
+                                  {"count", l_count},   {"note", l_note},
+                                  {"print", l_print},   {"dutch_date", l_dutch_date},
                                   {nullptr, nullptr}};
   set_functions(L, kTop);
   static const luaL_Reg kMoney[] = {{"cents", l_money_cents}, {"mul", l_money_mul},

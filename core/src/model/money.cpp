@@ -31,7 +31,9 @@ constexpr std::int64_t kPow10[] = {1LL,
                                    100000000000000000LL,
                                    1000000000000000000LL};
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 }  // namespace
 
@@ -164,7 +166,9 @@ std::string format_amount(Cents cents) {
   return out;
 }
 
-std::string format_euro(Cents cents) { return "€ " + format_amount(cents); }
+std::string format_euro(Cents cents) {
+  return "€ " + format_amount(cents);
+}
 
 Rounded multiply(Cents cents, const Decimal* factors, int n_factors) {
   __extension__ typedef __int128 Wide;  // exact intermediate products (GCC, Clang)

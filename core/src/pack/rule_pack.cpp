@@ -39,8 +39,8 @@ std::string sha256_hex(std::string_view bytes) {
 
 namespace {
 
-constexpr std::string_view kParamTypes[] = {"integer", "decimal",   "money",        "money_map",
-                                            "date",    "text",      "text_list",    "integer_list",
+constexpr std::string_view kParamTypes[] = {"integer", "decimal", "money",     "money_map",
+                                            "date",    "text",    "text_list", "integer_list",
                                             "boolean", "table"};
 
 class ManifestReader {
@@ -50,8 +50,8 @@ class ManifestReader {
 
   void error(const toml::source_region& where, std::string_view key, std::string message) {
     if (where.begin.line > 0) {
-      errors_.push_back(
-          fmt::format("{}:{}:{}: {}: {}", file_, where.begin.line, where.begin.column, key, message));
+      errors_.push_back(fmt::format("{}:{}:{}: {}: {}", file_, where.begin.line, where.begin.column,
+                                    key, message));
     } else {
       errors_.push_back(fmt::format("{}: {}: {}", file_, key, message));
     }
@@ -105,7 +105,8 @@ class ManifestReader {
             best = kn;
           }
         }
-        error(k.source(), section.empty() ? std::string(k.str()) : fmt::format("[{}].{}", section, k.str()),
+        error(k.source(),
+              section.empty() ? std::string(k.str()) : fmt::format("[{}].{}", section, k.str()),
               best_d <= 3 ? fmt::format("onbekende sleutel; bedoelde u '{}'?", best)
                           : std::string("onbekende sleutel"));
       }
@@ -132,28 +133,18 @@ void check_param(Document& doc, NodeId id, const ParamDecl& decl, const std::str
                  std::vector<std::string>& errors) {
   Node& n = doc.node(id);
   auto err = [&](std::string msg) {
-    errors.push_back(fmt::format("{}:{}:{}: {}: {}", file, n.pos.line, n.pos.column, doc.path(id),
-                                 msg));
+    errors.push_back(
+        fmt::format("{}:{}:{}: {}: {}", file, n.pos.line, n.pos.column, doc.path(id), msg));
   };
   auto to_money = [&](NodeId nid) {
     Node& m = doc.node(nid);
-    Cents c = 0;
-    MoneyProblem p = MoneyProblem::syntax;
-    if (m.kind == NodeKind::integer) {
-      p = m.value.integer < 0 ? MoneyProblem::negative
-          : m.value.integer > kMaxMoneyCents / 100 ? MoneyProblem::too_large
-                                                  : MoneyProblem::none;
-      c = m.value.integer * 100;
-    } else if (m.kind == NodeKind::real) {
-      p = parse_money(m.text, c);
-    }
+    MoneyProblem p = (m.kind == NodeKind::integer || m.kind == NodeKind::real)
+                         ? convert_to_money(m)
+                         : MoneyProblem::syntax;
     if (p != MoneyProblem::none) {
       errors.push_back(fmt::format("{}:{}:{}: {}: bedrag {}", file, m.pos.line, m.pos.column,
                                    doc.path(nid), describe(p)));
-      return;
     }
-    m.kind = NodeKind::money;
-    m.value.cents = c;
   };
   const std::string& t = decl.type;
   if (t == "integer") {
@@ -188,44 +179,64 @@ void check_param(Document& doc, NodeId id, const ParamDecl& decl, const std::str
   }
 }
 
-// Builds one parameter Document from the base table overlaid with a version's values.
-std::shared_ptr<Document> build_params(const toml::table& values, const std::string& text,
+// Copies node `id` of `src` (with its subtree) under `parent` of `dst`.
+void copy_node(const Document& src, NodeId id, Document& dst, NodeId parent) {
+  const Node& n = src.node(id);
+  NodeId c = dst.add(parent, n.key, n.kind, n.pos);
+  Node& out = dst.node(c);
+  out.value = n.value;
+  out.text = dst.store(n.text);
+  for (NodeId child : children(src, id)) copy_node(src, child, dst, c);
+}
+
+bool is_control_key(std::string_view key) {
+  return key == "severity" || key == "versions" || key == "geldig_vanaf" || key == "geldig_tot";
+}
+
+// Builds one parameter Document: the base values of `all`, overlaid with the members of
+// `version` (a node of `all`, or kNoNode for the base), then checked against the declarations.
+std::shared_ptr<Document> build_params(const Document& all, NodeId version,
                                        const std::vector<ParamDecl>& decls, const std::string& file,
-                                       std::vector<std::string>& errors, bool require_all) {
+                                       std::vector<std::string>& errors) {
   auto doc = std::make_shared<Document>();
   doc->source_name = file;
-  detail::toml_to_document(values, text, *doc, doc->root());
+  for (NodeId c : children(all, all.root())) {
+    const Node& n = all.node(c);
+    if (is_control_key(n.key)) continue;
+    if (version != kNoNode && all.find(version, n.key) != kNoNode) continue;
+    copy_node(all, c, *doc, doc->root());
+  }
+  if (version != kNoNode) {
+    for (NodeId c : children(all, version)) {
+      if (!is_control_key(all.node(c).key)) copy_node(all, c, *doc, doc->root());
+    }
+  }
   for (NodeId c : children(*doc, doc->root())) {
     const Node& n = doc->node(c);
     auto it = std::find_if(decls.begin(), decls.end(),
                            [&](const ParamDecl& d) { return d.name == n.key; });
     if (it == decls.end()) {
-      errors.push_back(fmt::format("{}:{}:{}: parameter '{}' is niet gedeclareerd in pack.toml "
-                                   "([parameters.{}] met een type)",
-                                   file, n.pos.line, n.pos.column, n.key, n.key));
+      errors.push_back(
+          fmt::format("{}:{}:{}: parameter '{}' is niet gedeclareerd in pack.toml "
+                      "([parameters.{}] met een type)",
+                      file, n.pos.line, n.pos.column, n.key, n.key));
       continue;
     }
     if (n.key.size() >= 2 && n.key[0] == '_' && n.key[1] == '_') {
-      errors.push_back(fmt::format("{}: parameter '{}': namen met '__' zijn gereserveerd", file,
-                                   n.key));
+      errors.push_back(
+          fmt::format("{}: parameter '{}': namen met '__' zijn gereserveerd", file, n.key));
     }
     check_param(*doc, c, *it, file, errors);
   }
-  if (require_all) {
+  if (version == kNoNode) {
     for (const ParamDecl& d : decls) {
       if (doc->find(doc->root(), d.name) == kNoNode) {
-        errors.push_back(fmt::format("{}: parameter '{}' is gedeclareerd maar heeft geen waarde",
-                                     file, d.name));
+        errors.push_back(
+            fmt::format("{}: parameter '{}' is gedeclareerd maar heeft geen waarde", file, d.name));
       }
     }
   }
   return doc;
-}
-
-std::string date_text(const toml::node* n) {
-  if (n == nullptr || !n->is_date()) return {};
-  const toml::date& d = n->as_date()->get();
-  return fmt::format("{:04}-{:02}-{:02}", d.year, d.month, d.day);
 }
 
 }  // namespace
@@ -260,9 +271,10 @@ std::string RulePack::why_not_applicable(const Submission& s) const {
   }
   if (!m.applies_regio.empty() &&
       std::find(m.applies_regio.begin(), m.applies_regio.end(), s.regio) == m.applies_regio.end()) {
-    return fmt::format("regelpakket '{}' geldt alleen voor regio {}; deze aanvraag is van regio "
-                       "'{}'",
-                       m.name, join(m.applies_regio), s.regio);
+    return fmt::format(
+        "regelpakket '{}' geldt alleen voor regio {}; deze aanvraag is van regio "
+        "'{}'",
+        m.name, join(m.applies_regio), s.regio);
   }
   for (const std::string& key : m.applies_requires) {
     if (s.doc.find(s.doc.root(), key) == kNoNode) {
@@ -323,7 +335,8 @@ Expected<std::shared_ptr<const RulePack>> read_rule_pack(const fs::path& dir) {
       std::string path = fmt::format("[parameters.{}]", k.str());
       const toml::table* t = v.as_table();
       if (t == nullptr) {
-        r.error(v.source(), path, "moet een tabel zijn: { type = \"money\", description = \"...\" }");
+        r.error(v.source(), path,
+                "moet een tabel zijn: { type = \"money\", description = \"...\" }");
         continue;
       }
       r.unknown_keys(*t, fmt::format("parameters.{}", k.str()), {"type", "description"});
@@ -331,9 +344,8 @@ Expected<std::shared_ptr<const RulePack>> read_rule_pack(const fs::path& dir) {
       decl.name = std::string(k.str());
       decl.type = r.text(*t, fmt::format("parameters.{}", k.str()), "type", true);
       decl.description = r.text(*t, fmt::format("parameters.{}", k.str()), "description", false);
-      if (!decl.type.empty() &&
-          std::find(std::begin(kParamTypes), std::end(kParamTypes), decl.type) ==
-              std::end(kParamTypes)) {
+      if (!decl.type.empty() && std::find(std::begin(kParamTypes), std::end(kParamTypes),
+                                          decl.type) == std::end(kParamTypes)) {
         r.error(t->get("type")->source(), path + ".type",
                 fmt::format("onbekend type '{}'; kies uit integer, decimal, money, money_map, "
                             "date, text, text_list, integer_list, boolean, table",
@@ -369,60 +381,69 @@ Expected<std::shared_ptr<const RulePack>> read_rule_pack(const fs::path& dir) {
       params_table = std::move(*parsed);
       hash_input += fmt::format("params.toml\n{}\n{}", params_text.size(), params_text);
     }
-  } else if (const toml::table* inline_params = top["params"].as_table()) {
-    params_table = *inline_params;
-    params_text = manifest_text;
+  }
+  // toml++ drops source positions when a table is copied, so inline [params] are read in place.
+  const toml::table* params_src = &params_table;
+  if (params_text.empty()) {
+    if (const toml::table* inline_params = top["params"].as_table()) {
+      params_src = inline_params;
+      params_text = manifest_text;
+    }
   }
   // [severity]: policy staff may make an advisory rule blocking without touching Lua.
-  if (const toml::table* sev = params_table["severity"].as_table()) {
+  if (const toml::table* sev = (*params_src)["severity"].as_table()) {
     for (auto&& [k, v] : *sev) {
       auto s = v.is_string() ? severity_from_string(v.as_string()->get()) : std::nullopt;
       if (!s) {
-        errors.push_back(fmt::format("{}:{}:{}: [severity].{}: moet \"blocking\" of \"advisory\" "
-                                     "zijn",
-                                     params_file, v.source().begin.line, v.source().begin.column,
-                                     k.str()));
+        errors.push_back(
+            fmt::format("{}:{}:{}: [severity].{}: moet \"blocking\" of \"advisory\" "
+                        "zijn",
+                        params_file, v.source().begin.line, v.source().begin.column, k.str()));
         continue;
       }
       pack->severity_overrides[std::string(k.str())] = *s;
     }
   }
   // [[versions]]: values in force between geldig_vanaf and geldig_tot (dated rule versions).
-  toml::table base = params_table;
-  base.erase("severity");
-  base.erase("versions");
-  pack->params.push_back({"", "", "", build_params(base, params_text, m.parameters, params_file,
-                                                    errors, true)});
-  if (const toml::array* versions = params_table["versions"].as_array()) {
-    for (const toml::node& vn : *versions) {
-      const toml::table* v = vn.as_table();
-      if (v == nullptr) {
-        errors.push_back(fmt::format("{}: [[versions]] moet een lijst van tabellen zijn",
-                                     params_file));
+  // The whole file becomes one Document (keeping positions and literal numbers); each version is
+  // the base values overlaid with that version's members.
+  Document all;  // every value of the parameter file, with positions
+  detail::toml_to_document(*params_src, params_text, all, all.root());
+  pack->params.push_back(
+      {"", "", "", build_params(all, kNoNode, m.parameters, params_file, errors)});
+  NodeId versions = all.find(all.root(), "versions");
+  if (versions != kNoNode && all.node(versions).kind != NodeKind::array) {
+    errors.push_back(fmt::format("{}: [[versions]] moet een lijst van tabellen zijn", params_file));
+  } else if (versions != kNoNode) {
+    for (NodeId v : children(all, versions)) {
+      const Node& vn = all.node(v);
+      if (vn.kind != NodeKind::table) {
+        errors.push_back(
+            fmt::format("{}: [[versions]] moet een lijst van tabellen zijn", params_file));
         continue;
       }
       ParamVersion pv;
-      pv.valid_from = date_text(v->get("geldig_vanaf"));
-      pv.valid_to = date_text(v->get("geldig_tot"));
+      auto date_of = [&](std::string_view key) -> std::string {
+        NodeId d = all.find(v, key);
+        return d != kNoNode && all.node(d).kind == NodeKind::date ? std::string(all.node(d).text)
+                                                                  : std::string();
+      };
+      pv.valid_from = date_of("geldig_vanaf");
+      pv.valid_to = date_of("geldig_tot");
       if (pv.valid_from.empty() && pv.valid_to.empty()) {
-        errors.push_back(fmt::format("{}:{}: [[versions]] heeft geldig_vanaf en/of geldig_tot "
-                                     "nodig (datums)",
-                                     params_file, v->source().begin.line));
+        errors.push_back(
+            fmt::format("{}:{}: [[versions]] heeft geldig_vanaf en/of geldig_tot "
+                        "nodig (datums)",
+                        params_file, vn.pos.line));
         continue;
       }
       if (!pv.valid_from.empty() && !pv.valid_to.empty() && pv.valid_from > pv.valid_to) {
         errors.push_back(fmt::format("{}:{}: [[versions]]: geldig_vanaf {} ligt na geldig_tot {}",
-                                     params_file, v->source().begin.line, pv.valid_from,
-                                     pv.valid_to));
+                                     params_file, vn.pos.line, pv.valid_from, pv.valid_to));
       }
       pv.label = fmt::format("{} t/m {}", pv.valid_from.empty() ? "…" : pv.valid_from,
                              pv.valid_to.empty() ? "…" : pv.valid_to);
-      toml::table merged = base;
-      for (auto&& [k, val] : *v) {
-        if (k.str() == "geldig_vanaf" || k.str() == "geldig_tot") continue;
-        merged.insert_or_assign(k.str(), val);
-      }
-      pv.values = build_params(merged, params_text, m.parameters, params_file, errors, true);
+      pv.values = build_params(all, v, m.parameters, params_file, errors);
       pack->params.push_back(std::move(pv));
     }
   }
@@ -444,7 +465,7 @@ Expected<std::shared_ptr<const RulePack>> read_rule_pack(const fs::path& dir) {
   for (const fs::path& f : files) {
     auto text = read_regular_file(f.string(), 4u << 20);
     if (!text) {
-      errors.push_back(text.error().message);
+      errors.push_back(fmt::format("{}: {}", f.string(), text.error().message));
       continue;
     }
     PackScript script;
@@ -459,9 +480,9 @@ Expected<std::shared_ptr<const RulePack>> read_rule_pack(const fs::path& dir) {
   }
 
   if (!errors.empty()) {
-    std::string all;
-    for (const auto& e : errors) all += e + "\n";
-    return Error{std::move(all)};
+    std::string message;
+    for (const auto& e : errors) message += e + "\n";
+    return Error{std::move(message)};
   }
   pack->hash = "sha256:" + sha256_hex(hash_input);
   return std::shared_ptr<const RulePack>(std::move(pack));
@@ -485,8 +506,8 @@ PackSearchPath PackSearchPath::from_environment() {
 
 Expected<fs::path> PackSearchPath::resolve(const std::string& name_or_path) const {
   std::error_code ec;
-  bool looks_like_path = name_or_path.find('/') != std::string::npos || name_or_path == "." ||
-                         name_or_path == "..";
+  bool looks_like_path =
+      name_or_path.find('/') != std::string::npos || name_or_path == "." || name_or_path == "..";
   if (looks_like_path || fs::exists(fs::path(name_or_path) / "pack.toml", ec)) {
     fs::path p(name_or_path);
     if (!fs::exists(p / "pack.toml", ec)) {
@@ -501,8 +522,8 @@ Expected<fs::path> PackSearchPath::resolve(const std::string& name_or_path) cons
     if (!searched.empty()) searched += ", ";
     searched += dir.string();
   }
-  return Error{fmt::format("regelpakket '{}' niet gevonden; gezocht in: {}", name_or_path,
-                           searched)};
+  return Error{
+      fmt::format("regelpakket '{}' niet gevonden; gezocht in: {}", name_or_path, searched)};
 }
 
 std::vector<fs::path> PackSearchPath::all_packs() const {

@@ -7,7 +7,9 @@
 
 namespace meetlat {
 
-std::string_view engine_version() { return MEETLAT_VERSION; }
+std::string_view engine_version() {
+  return MEETLAT_VERSION;
+}
 
 void write_packs_json(std::string& out, const std::vector<PackUse>& packs, bool pretty) {
   JsonWriter w(out, pretty, 1);
@@ -118,7 +120,8 @@ class JsonReportWriter : public ReportWriter {
     // `packs` comes last: it is only complete once every submission is evaluated, and the
     // report is streamed. JSON object members have no order.
     buffer_.clear();
-    buffer_ += pretty_ ? (count_ > 0 ? "\n  ],\n  \"packs\": " : "],\n  \"packs\": ") : "],\"packs\":";
+    buffer_ +=
+        pretty_ ? (count_ > 0 ? "\n  ],\n  \"packs\": " : "],\n  \"packs\": ") : "],\"packs\":";
     write_packs_json(buffer_, packs, pretty_);
     buffer_ += pretty_ ? "\n}\n" : "}\n";
     std::fwrite(buffer_.data(), 1, buffer_.size(), out_);

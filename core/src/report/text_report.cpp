@@ -49,9 +49,9 @@ const char* verdict_color(const Palette& p, Verdict v) {
 }
 
 std::string dutch_date(std::string_view iso) {
-  static constexpr const char* kMonths[] = {"januari", "februari", "maart",     "april",
-                                            "mei",     "juni",     "juli",      "augustus",
-                                            "september", "oktober", "november", "december"};
+  static constexpr const char* kMonths[] = {"januari",   "februari", "maart",    "april",
+                                            "mei",       "juni",     "juli",     "augustus",
+                                            "september", "oktober",  "november", "december"};
   if (iso.size() != 10) return std::string(iso);
   int month = (iso[5] - '0') * 10 + (iso[6] - '0');
   int day = (iso[8] - '0') * 10 + (iso[9] - '0');
@@ -63,7 +63,8 @@ void append_indented(std::string& out, std::string_view text, std::string_view i
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t nl = text.find('\n', start);
-    std::string_view line = text.substr(start, nl == std::string_view::npos ? text.npos : nl - start);
+    std::string_view line =
+        text.substr(start, nl == std::string_view::npos ? text.npos : nl - start);
     out += indent;
     out += line;
     out += '\n';
@@ -113,7 +114,9 @@ std::string format_submission_text(const SubmissionReport& r, const ReportOption
       parts.push_back(fmt::format("{} {}", advisory_fails,
                                   advisory_fails == 1 ? "aandachtspunt" : "aandachtspunten"));
     }
-    if (parts.empty()) parts.push_back(fmt::format("alle {} regels voldoen of zijn niet van toepassing", r.rules.size()));
+    if (parts.empty())
+      parts.push_back(
+          fmt::format("alle {} regels voldoen of zijn niet van toepassing", r.rules.size()));
     for (std::size_t i = 0; i < parts.size(); ++i) {
       if (i > 0) why += i + 1 == parts.size() ? " en " : ", ";
       why += parts[i];
@@ -123,12 +126,11 @@ std::string format_submission_text(const SubmissionReport& r, const ReportOption
                      verdict_color(p, r.verdict), label(r.verdict), p.reset, why);
   for (const PackUse& pack : r.packs) {
     std::string hash = pack.hash.size() > 19 ? pack.hash.substr(0, 19) + "…" : pack.hash;
-    out += fmt::format("{}Regels{}     {} {} {}({}){}{}\n", p.bold, p.reset, pack.name, pack.version,
-                       p.dim, hash,
-                       pack.params_version.empty()
-                           ? std::string()
-                           : fmt::format(", parameters geldig {}", pack.params_version),
-                       p.reset);
+    out += fmt::format(
+        "{}Regels{}     {} {} {}({}){}{}\n", p.bold, p.reset, pack.name, pack.version, p.dim, hash,
+        pack.params_version.empty() ? std::string()
+                                    : fmt::format(", parameters geldig {}", pack.params_version),
+        p.reset);
   }
 
   if (!r.input_errors.empty()) {
@@ -164,8 +166,8 @@ std::string format_submission_text(const SubmissionReport& r, const ReportOption
     std::string status = rule.outcome == Outcome::fail && rule.severity == Severity::advisory
                              ? std::string("aandachtspunt")
                              : std::string(label(rule.outcome));
-    out += fmt::format("  {}{}{} {}{:<6}{} {}  {}[{}, {}]{}\n", color, mark, p.reset, p.bold, rule.id,
-                       p.reset, rule.title, color, status, label(rule.severity), p.reset);
+    out += fmt::format("  {}{}{} {}{:<6}{} {}  {}[{}, {}]{}\n", color, mark, p.reset, p.bold,
+                       rule.id, p.reset, rule.title, color, status, label(rule.severity), p.reset);
     if (!rule.message.empty()) append_indented(out, rule.message, "           ");
     if (!rule.source.empty() || !rule.quote.empty()) {
       out += fmt::format("           {}Bron: {}{}{}\n", p.dim, rule.source,

@@ -1,8 +1,8 @@
 // The TOML and JSON readers and the submission-format validation (submission-format.md).
 #include <sys/stat.h>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "support.h"
 
@@ -20,7 +20,8 @@ const InputError* error_at(const Submission& s, const std::string& path) {
 
 std::string all_errors(const Submission& s) {
   std::string out;
-  for (const auto& e : s.errors) out += fmt::format("{}:{}:{} {}\n", e.path, e.line, e.column, e.message);
+  for (const auto& e : s.errors)
+    out += fmt::format("{}:{}:{} {}\n", e.path, e.line, e.column, e.message);
   return out;
 }
 
@@ -163,11 +164,11 @@ bijdrage = { 2019 = "veel" }
 
 TEST_CASE("periode is required for a transformatieplan only", "[reader]") {
   std::string base = "[aanvraag]\nregio = \"x\"\ntitel = \"x\"\ningediend = 2018-01-01\n";
-  Submission p2 = parse_submission(base + "soort = \"transformatieplan\"\n", SubmissionFormat::toml,
-                                   "a.toml");
+  Submission p2 =
+      parse_submission(base + "soort = \"transformatieplan\"\n", SubmissionFormat::toml, "a.toml");
   CHECK(error_at(p2, "aanvraag.periode") != nullptr);
-  Submission i = parse_submission(base + "soort = \"initiatief\"\n", SubmissionFormat::toml,
-                                  "a.toml");
+  Submission i =
+      parse_submission(base + "soort = \"initiatief\"\n", SubmissionFormat::toml, "a.toml");
   CHECK(i.readable());
 }
 
@@ -177,7 +178,8 @@ TEST_CASE("TOML syntax errors, duplicate keys and invalid UTF-8 are located", "[
   REQUIRE(s.errors.size() == 1);
   CHECK(s.errors[0].line == 3);
   CHECK(s.errors[0].message.find("TOML") != std::string::npos);
-  Submission u = parse_submission("[aanvraag]\ntitel = \"a\xFF\"\n", SubmissionFormat::toml, "u.toml");
+  Submission u =
+      parse_submission("[aanvraag]\ntitel = \"a\xFF\"\n", SubmissionFormat::toml, "u.toml");
   REQUIRE(u.errors.size() == 1);
   CHECK(u.errors[0].line == 2);
   Submission bad = parse_submission("[aanvraag\n", SubmissionFormat::toml, "b.toml");
@@ -191,8 +193,8 @@ TEST_CASE("JSON duplicate keys, invalid UTF-8 and syntax errors are errors", "[r
   REQUIRE_FALSE(d.readable());
   CHECK(error_at(d, "aanvraag.soort") != nullptr);
   CHECK(error_at(d, "aanvraag.soort")->message.find("dubbele sleutel") != std::string::npos);
-  Submission u = parse_submission("{\"aanvraag\": {\"titel\": \"a\xFF\"}}", SubmissionFormat::json,
-                                  "u.json");
+  Submission u =
+      parse_submission("{\"aanvraag\": {\"titel\": \"a\xFF\"}}", SubmissionFormat::json, "u.json");
   REQUIRE(u.errors.size() == 1);
   CHECK(u.errors[0].message.find("UTF-8") != std::string::npos);
   Submission syntax = parse_submission("{\n  \"aanvraag\": {\n    \"soort\": tru\n  }\n}",
@@ -235,9 +237,10 @@ TEST_CASE("deep nesting is refused before it reaches the parsers", "[reader][hos
   REQUIRE(j.errors.size() == 1);
   CHECK(j.errors[0].message.find("diep") != std::string::npos);
   // Brackets inside strings and comments do not count.
-  Submission ok = parse_submission("[aanvraag]\ntitel = \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"\n# "
-                                   "{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{\n",
-                                   SubmissionFormat::toml, "ok.toml");
+  Submission ok = parse_submission(
+      "[aanvraag]\ntitel = \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"\n# "
+      "{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{\n",
+      SubmissionFormat::toml, "ok.toml");
   for (const auto& e : ok.errors) CHECK(e.message.find("diep") == std::string::npos);
 }
 

@@ -1,5 +1,5 @@
-// Hostile rule scripts (issue "Engine core", Tests): each gets outcome `error` with a clear message,
-// and every other rule and submission is still evaluated.
+// Hostile rule scripts (issue "Engine core", Tests): each gets outcome `error` with a clear
+// message, and every other rule and submission is still evaluated.
 #include <catch2/catch.hpp>
 
 #include "support.h"
@@ -15,7 +15,8 @@ std::string hostile(const std::string& body) {
 rule {
   id = "XX-01", title = "Hostile", severity = "blocking", source = "test", quote = "test",
   check = function(s, p)
-)lua" + body + R"lua(
+)lua" + body +
+         R"lua(
   end,
 }
 )lua";
@@ -63,9 +64,10 @@ TEST_CASE("xpcall does not run the rule's handler once the evaluation is termina
 }
 
 TEST_CASE("an error raised inside an error handler is contained", "[sandbox][hostile]") {
-  expect_contained("local ok = xpcall(function() error('a') end, function() error('b') end) "
-                   "error('na de handler')",
-                   "na de handler");
+  expect_contained(
+      "local ok = xpcall(function() error('a') end, function() error('b') end) "
+      "error('na de handler')",
+      "na de handler");
 }
 
 TEST_CASE("the time limit stops a loop when the instruction budget is large",
@@ -86,9 +88,10 @@ TEST_CASE("a memory bomb hits the memory limit", "[sandbox][hostile]") {
 }
 
 TEST_CASE("a memory bomb caught by pcall is still stopped", "[sandbox][hostile]") {
-  expect_contained("local t = {} pcall(function() for i = 1, 1e9 do t[i] = {i} end end) "
-                   "return pass('ontsnapt')",
-                   "geheugenlimiet overschreden");
+  expect_contained(
+      "local t = {} pcall(function() for i = 1, 1e9 do t[i] = {i} end end) "
+      "return pass('ontsnapt')",
+      "geheugenlimiet overschreden");
 }
 
 TEST_CASE("string.rep bombs fail without taking the memory", "[sandbox][hostile]") {

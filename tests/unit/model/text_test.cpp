@@ -13,7 +13,8 @@ TEST_CASE("words are maximal runs of Unicode letters or digits", "[text]") {
   CHECK(count_words("2020 en 2021") == 3);
   CHECK(count_words("e\xCC\x81\xC3\xA9n") == 1);  // decomposed é followed by én
   CHECK(count_words("Ελληνικά και русский") == 3);
-  CHECK(count_words("a\xFF" "b") == 2);  // an invalid byte separates
+  CHECK(count_words("a\xFF"
+                    "b") == 2);  // an invalid byte separates
 }
 
 TEST_CASE("non-empty means at least one non-whitespace character", "[text]") {
