@@ -16,6 +16,7 @@ packages=(
   catch2                  # unit tests (v2)
   libbenchmark-dev        # micro benchmarks
   python3                 # golden-file and end-to-end test drivers
+  clang-format clang-tidy # style gates in CI
 )
 
 missing=()

@@ -35,7 +35,7 @@ PackTestCase read_test_case(const fs::path& file, Submission& submission,
   const Document& doc = submission.doc;
   NodeId test = doc.find(doc.root(), "test");
   if (test == kNoNode || doc.node(test).kind != NodeKind::table) {
-    t.problems.push_back("geen [test]-tabel met de verwachting");
+    t.problems.emplace_back("geen [test]-tabel met de verwachting");
     return t;
   }
   auto text = [&](NodeId id) -> std::string {
@@ -128,7 +128,7 @@ PackTestResult run_test_case(Evaluator& evaluator, const fs::path& pack_dir, con
     }
   }
   if (!result.test.verdict && result.test.outcomes.empty() && result.test.problems.empty()) {
-    result.mismatches.push_back("testgeval: geen verwachting (verdict of outcomes)");
+    result.mismatches.emplace_back("testgeval: geen verwachting (verdict of outcomes)");
   }
   result.passed = result.mismatches.empty();
   return result;

@@ -437,8 +437,8 @@ int find_aux(lua_State* L, bool find) {
     core(L).charge((ls - init) / 64 + 1);  // linear work, charged at a fraction per byte
     if (hit != nullptr) {
       auto start = static_cast<const char*>(hit) - s;
-      lua_pushinteger(L, start + 1);
-      lua_pushinteger(L, static_cast<lua_Integer>(start + static_cast<std::ptrdiff_t>(lp)));
+      lua_pushinteger(L, static_cast<lua_Integer>(start) + 1);
+      lua_pushinteger(L, static_cast<lua_Integer>(start) + static_cast<lua_Integer>(lp));
       return 2;
     }
     luaL_pushfail(L);

@@ -147,9 +147,7 @@ int panic_handler(lua_State* L) {
 int message_handler(lua_State* L) {
   int t = lua_type(L, 1);
   const char* msg = nullptr;
-  if (t == LUA_TSTRING) {
-    msg = lua_tostring(L, 1);
-  } else if (t == LUA_TNUMBER) {
+  if (t == LUA_TSTRING || t == LUA_TNUMBER) {
     msg = lua_tostring(L, 1);
   } else {
     msg = lua_pushfstring(L, "(fout zonder tekst: een waarde van type %s)", luaL_typename(L, 1));

@@ -5,7 +5,7 @@
 
 namespace meetlat {
 namespace {
-constexpr std::size_t kBlockSize = 16 * 1024;
+constexpr std::size_t kBlockSize = std::size_t{16} * 1024;
 constexpr std::size_t kLargeString = 1024;
 }  // namespace
 

@@ -29,7 +29,7 @@ std::string sha256_hex(std::string_view bytes) {
   EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(len * 2);
+  out.reserve(std::size_t{len} * 2);
   for (unsigned int i = 0; i < len; ++i) {
     out.push_back(kHex[digest[i] >> 4]);
     out.push_back(kHex[digest[i] & 15]);
@@ -244,11 +244,11 @@ std::shared_ptr<Document> build_params(const Document& all, NodeId version,
 const ParamVersion& RulePack::params_for(std::string_view date) const {
   // Later versions take precedence: the most specific period that contains the date.
   if (!date.empty()) {
-    for (auto it = params.rbegin(); it != params.rend(); ++it) {
-      if (it->label.empty()) continue;
-      bool after = it->valid_from.empty() || date >= it->valid_from;
-      bool before = it->valid_to.empty() || date <= it->valid_to;
-      if (after && before) return *it;
+    for (std::size_t i = params.size(); i-- > 1;) {  // [0] is the undated base
+      const ParamVersion& v = params[i];
+      bool after = v.valid_from.empty() || date >= v.valid_from;
+      bool before = v.valid_to.empty() || date <= v.valid_to;
+      if (after && before) return v;
     }
   }
   return params.front();
