@@ -21,6 +21,17 @@ struct BatchOptions {
   Limits limits;
   ReadLimits read_limits;
   const std::vector<PluginBinding>* plugins = nullptr;
+  bool profile = false;  ///< collect the cost of every rule (BatchSummary::rule_costs)
+};
+
+/// What the rules of a batch cost, per rule (`meetlat check --profile`).
+struct RuleCost {
+  std::string pack;
+  std::string id;
+  std::size_t evaluations = 0;
+  std::int64_t total_ns = 0;
+  std::int64_t max_ns = 0;
+  std::uint64_t instructions = 0;
 };
 
 struct BatchSummary {
@@ -28,6 +39,7 @@ struct BatchSummary {
   std::size_t per_verdict[5] = {0, 0, 0, 0, 0};  ///< indexed by Verdict
   bool pack_failure = false;
   std::vector<PackUse> packs;  ///< every pack used, in first-use order
+  std::vector<RuleCost> rule_costs;  ///< with BatchOptions::profile; most expensive first
 
   /// Exit status of `meetlat check` (interfaces.md).
   int exit_status() const;

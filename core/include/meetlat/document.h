@@ -67,6 +67,11 @@ class Document {
 
   NodeId root() const { return 0; }
   const Node& node(NodeId id) const { return nodes_[id]; }
+  /// Whether `n` points into this document's nodes; its id then is `n - &node(0)`.
+  bool owns(const Node* n) const {
+    return !nodes_.empty() && n >= nodes_.data() && n < nodes_.data() + nodes_.size();
+  }
+  NodeId id_of(const Node* n) const { return static_cast<NodeId>(n - nodes_.data()); }
   Node& node(NodeId id) { return nodes_[id]; }
   std::size_t size() const { return nodes_.size(); }
 

@@ -2,6 +2,7 @@
 // (rule-catalogue.md, "Outcomes, severities, verdicts"); these strings are contracts.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,9 @@ struct RuleResult {
   std::vector<std::string> evidence;  ///< key paths
   std::vector<Finding> findings;      ///< the separate findings behind `message`, when several
   std::string detail;                 ///< for `error`: location and Lua traceback
+  // Cost of the evaluation, for `meetlat check --profile`; not part of the reports.
+  std::uint64_t instructions = 0;  ///< VM instructions, counted in steps of the hook interval
+  std::int64_t nanoseconds = 0;
 };
 
 /// A pack as a report names it: the exact rules a decision was made with.

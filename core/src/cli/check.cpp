@@ -15,8 +15,23 @@ struct CheckOptions {
   std::string color = "auto";
   unsigned jobs = 1;
   bool verbose = false;
+  bool profile = false;
   std::vector<std::string> files;
 };
+}  // namespace
+
+namespace {
+void print_profile(const BatchSummary& summary) {
+  std::fprintf(stderr, "\nRekentijd per regel (%zu aanvragen), duurste eerst:\n", summary.total);
+  std::fprintf(stderr, "  %-26s %-8s %8s %12s %12s %14s\n", "pakket", "regel", "keer", "gem. µs",
+               "max µs", "instructies");
+  for (const RuleCost& c : summary.rule_costs) {
+    double n = c.evaluations > 0 ? static_cast<double>(c.evaluations) : 1.0;
+    std::fprintf(stderr, "  %-26s %-8s %8zu %12.1f %12.1f %14.0f\n", c.pack.c_str(), c.id.c_str(),
+                 c.evaluations, static_cast<double>(c.total_ns) / n / 1e3,
+                 static_cast<double>(c.max_ns) / 1e3, static_cast<double>(c.instructions) / n);
+  }
+}
 }  // namespace
 
 void add_check(CLI::App& app, Action& action) {
@@ -32,6 +47,8 @@ void add_check(CLI::App& app, Action& action) {
   cmd->add_option("--jobs,-j", o->jobs, "Aantal parallelle werkers")->capture_default_str();
   cmd->add_option("--color", o->color, "Kleur: auto, always of never")->capture_default_str();
   cmd->add_flag("--verbose,-v", o->verbose, "Toon ook de Lua-traceback bij fouten in regels");
+  cmd->add_flag("--profile", o->profile,
+                "Toon na afloop per regel de rekentijd (naar stderr), duurste eerst");
   o->engine.add_to(*cmd);
   cmd->add_option("files", o->files, "Aanvragen of mappen")->required();
   cmd->callback([o, &action]() {
@@ -59,7 +76,9 @@ void add_check(CLI::App& app, Action& action) {
         std::fprintf(stderr, "meetlat: geen aanvragen gevonden (.toml of .json)\n");
         return kExitUsage;
       }
+      bo.profile = o->profile;
       BatchSummary summary = run_batch(files, registry, bo, no_ledger, *writer);
+      if (o->profile) print_profile(summary);
       return summary.exit_status();
     };
   });

@@ -51,8 +51,22 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& args) {
 
 namespace {
 
-void tally(BatchSummary& summary, const SubmissionReport& r) {
+void tally(BatchSummary& summary, const SubmissionReport& r, bool profile) {
   ++summary.total;
+  if (profile) {
+    for (const RuleResult& rule : r.rules) {
+      auto it = std::find_if(summary.rule_costs.begin(), summary.rule_costs.end(),
+                             [&](const RuleCost& c) { return c.pack == rule.pack && c.id == rule.id; });
+      if (it == summary.rule_costs.end()) {
+        summary.rule_costs.push_back({rule.pack, rule.id, 0, 0, 0, 0});
+        it = summary.rule_costs.end() - 1;
+      }
+      ++it->evaluations;
+      it->total_ns += rule.nanoseconds;
+      it->max_ns = std::max(it->max_ns, rule.nanoseconds);
+      it->instructions += rule.instructions;
+    }
+  }
   ++summary.per_verdict[static_cast<int>(r.verdict)];
   for (const PackUse& p : r.packs) {
     bool known = std::any_of(summary.packs.begin(), summary.packs.end(), [&](const PackUse& q) {
@@ -60,6 +74,11 @@ void tally(BatchSummary& summary, const SubmissionReport& r) {
     });
     if (!known) summary.packs.push_back(p);
   }
+}
+
+void sort_costs(BatchSummary& summary) {
+  std::sort(summary.rule_costs.begin(), summary.rule_costs.end(),
+            [](const RuleCost& a, const RuleCost& b) { return a.total_ns > b.total_ns; });
 }
 
 SubmissionReport evaluate_file(Evaluator& ev, const std::string& file, const BatchOptions& o,
@@ -82,10 +101,11 @@ BatchSummary run_batch(const std::vector<std::string>& files,
       bool pack_failure = false;
       SubmissionReport r = evaluate_file(ev, f, options, host, pack_failure);
       summary.pack_failure = summary.pack_failure || pack_failure;
-      tally(summary, r);
+      tally(summary, r, options.profile);
       writer.submission(r);
     }
     writer.end(summary.packs);
+    sort_costs(summary);
     return summary;
   }
 
@@ -129,12 +149,13 @@ BatchSummary run_batch(const std::vector<std::string>& files,
       ++emitted;
     }
     changed.notify_all();
-    tally(summary, r);
+    tally(summary, r, options.profile);
     writer.submission(r);
   }
   for (auto& t : threads) t.join();
   summary.pack_failure = summary.pack_failure || any_pack_failure;
   writer.end(summary.packs);
+  sort_costs(summary);
   return summary;
 }
 

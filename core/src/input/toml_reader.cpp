@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <vector>
 
 #include "meetlat/submission.h"
@@ -17,84 +19,97 @@ namespace meetlat {
 namespace detail {
 
 std::optional<InputError> check_toml_depth(std::string_view text, unsigned max_depth) {
-  enum class State { normal, comment, basic, multi_basic, literal, multi_literal };
-  State state = State::normal;
+  // Only a few bytes matter outside strings and comments; everything else is skipped with a
+  // lookup table, and strings and comments with memchr (this runs on every TOML file).
+  static constexpr auto kInteresting = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : {'#', '"', '\'', '[', ']', '{', '}', '.', '\n'}) t[c] = true;
+    return t;
+  }();
+  const char* p = text.data();
+  const char* end = p + text.size();
   unsigned brackets = 0;
   unsigned dots = 0;  // dots on this line outside strings: dotted keys and table headers
   std::uint32_t line = 1;
-  std::uint32_t column = 0;
-  auto too_deep = [&]() -> std::optional<InputError> {
-    return InputError{"", line, column,
+  const char* line_start = p;
+  auto column_at = [&](const char* at) {
+    std::uint32_t column = 1;
+    for (const char* q = line_start; q < at; ++q) {
+      if ((static_cast<unsigned char>(*q) & 0xC0) != 0x80) ++column;
+    }
+    return column;
+  };
+  auto too_deep = [&](const char* at) -> std::optional<InputError> {
+    return InputError{"", line, column_at(at),
                       fmt::format("te diep genest: meer dan {} niveaus van tabellen, lijsten of "
                                   "punten in sleutels",
                                   max_depth)};
   };
-  auto starts = [&](std::size_t i, std::string_view s) { return text.substr(i, s.size()) == s; };
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    ++column;
-    if (c == '\n') {
-      ++line;
-      column = 0;
-      if (state == State::comment || state == State::basic || state == State::literal) {
-        state = State::normal;
-      }
-      if (state == State::normal) dots = 0;
+  auto newline = [&](const char* at) {
+    ++line;
+    line_start = at + 1;
+  };
+  auto starts = [&](const char* at, std::string_view s) {
+    return static_cast<std::size_t>(end - at) >= s.size() && std::string_view(at, s.size()) == s;
+  };
+  while (p < end) {
+    auto c = static_cast<unsigned char>(*p);
+    if (!kInteresting[c]) {
+      ++p;
       continue;
     }
-    switch (state) {
-      case State::normal:
-        if (c == '#') {
-          state = State::comment;
-        } else if (c == '"') {
-          if (starts(i, "\"\"\"")) {
-            state = State::multi_basic;
-            i += 2;
-          } else {
-            state = State::basic;
+    switch (c) {
+      case '\n':
+        newline(p);
+        dots = 0;
+        ++p;
+        break;
+      case '#': {  // comment to the end of the line
+        const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+        p = nl != nullptr ? static_cast<const char*>(nl) : end;
+        break;
+      }
+      case '"':
+      case '\'': {
+        bool basic = c == '"';
+        bool multi = starts(p, basic ? "\"\"\"" : "\'\'\'");
+        p += multi ? 3 : 1;
+        // Find the closing delimiter; basic strings may escape it, only multi-line ones span lines.
+        while (p < end) {
+          char d = *p;
+          if (d == '\n') {
+            newline(p);
+            if (!multi) break;  // unterminated single-line string: toml++ reports it
+          } else if (basic && d == '\\') {
+            ++p;
+            if (p < end && *p == '\n') newline(p);
+          } else if (d == static_cast<char>(c) &&
+                     (!multi || starts(p, basic ? "\"\"\"" : "\'\'\'"))) {
+            p += multi ? 3 : 1;
+            break;
           }
-        } else if (c == '\'') {
-          if (starts(i, "'''")) {
-            state = State::multi_literal;
-            i += 2;
-          } else {
-            state = State::literal;
-          }
-        } else if (c == '[' || c == '{') {
-          ++brackets;
-          if (brackets + dots > max_depth) return too_deep();
-        } else if (c == ']' || c == '}') {
-          if (brackets > 0) --brackets;
-        } else if (c == '.') {
-          ++dots;
-          if (brackets + dots > max_depth) return too_deep();
+          ++p;
         }
         break;
-      case State::comment:
+      }
+      case '[':
+      case '{':
+        ++brackets;
+        if (brackets + dots > max_depth) return too_deep(p);
+        ++p;
         break;
-      case State::basic:
-        if (c == '\\') {
-          ++i;
-        } else if (c == '"') {
-          state = State::normal;
-        }
+      case ']':
+      case '}':
+        if (brackets > 0) --brackets;
+        ++p;
         break;
-      case State::multi_basic:
-        if (c == '\\') {
-          ++i;
-        } else if (starts(i, "\"\"\"")) {
-          state = State::normal;
-          i += 2;
-        }
+      case '.':
+        ++dots;
+        if (brackets + dots > max_depth) return too_deep(p);
+        ++p;
         break;
-      case State::literal:
-        if (c == '\'') state = State::normal;
-        break;
-      case State::multi_literal:
-        if (starts(i, "'''")) {
-          state = State::normal;
-          i += 2;
-        }
+      default:
+        ++p;
         break;
     }
   }
@@ -235,7 +250,7 @@ void read_toml(std::string_view text, Submission& out, const ReadLimits& limits)
   }
   toml::table table;
   try {
-    table = toml::parse(text, out.file);
+    table = toml::parse(text);  // no source path: each node would hold a shared_ptr copy of it
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
     out.errors.push_back({"", static_cast<std::uint32_t>(where.line),

@@ -7,6 +7,7 @@
 // core", the Lua host). Plain searches use memmem, which is linear.
 #include <cctype>
 #include <cstdarg>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 
@@ -65,43 +66,57 @@ struct Matcher {
   }
 };
 
-bool class_matches(int c, int cl) {
-  bool res = false;
-  switch (std::tolower(cl)) {
-    case 'a':
-      res = std::isalpha(c) != 0;
-      break;
-    case 'c':
-      res = std::iscntrl(c) != 0;
-      break;
-    case 'd':
-      res = std::isdigit(c) != 0;
-      break;
-    case 'g':
-      res = std::isgraph(c) != 0;
-      break;
-    case 'l':
-      res = std::islower(c) != 0;
-      break;
-    case 'p':
-      res = std::ispunct(c) != 0;
-      break;
-    case 's':
-      res = std::isspace(c) != 0;
-      break;
-    case 'u':
-      res = std::isupper(c) != 0;
-      break;
-    case 'w':
-      res = std::isalnum(c) != 0;
-      break;
-    case 'x':
-      res = std::isxdigit(c) != 0;
-      break;
-    default:
-      return cl == c;
+// Membership of the byte classes %a %c %d %g %l %p %s %u %w %x, as in the "C" locale (Lua's
+// default), computed once: class_matches runs in the matcher's innermost loop.
+struct ClassTable {
+  std::uint16_t bits[256] = {};
+  static int index(int cl) {
+    switch (cl | 0x20) {
+      case 'a':
+        return 0;
+      case 'c':
+        return 1;
+      case 'd':
+        return 2;
+      case 'g':
+        return 3;
+      case 'l':
+        return 4;
+      case 'p':
+        return 5;
+      case 's':
+        return 6;
+      case 'u':
+        return 7;
+      case 'w':
+        return 8;
+      case 'x':
+        return 9;
+      default:
+        return -1;
+    }
   }
-  return std::isupper(cl) ? !res : res;
+  ClassTable() {
+    for (int c = 0; c < 256; ++c) {
+      bool in_ascii = c < 128;  // the "C" locale classifies only ASCII
+      bool member[] = {in_ascii && std::isalpha(c) != 0, in_ascii && std::iscntrl(c) != 0,
+                       in_ascii && std::isdigit(c) != 0, in_ascii && std::isgraph(c) != 0,
+                       in_ascii && std::islower(c) != 0, in_ascii && std::ispunct(c) != 0,
+                       in_ascii && std::isspace(c) != 0, in_ascii && std::isupper(c) != 0,
+                       in_ascii && std::isalnum(c) != 0, in_ascii && std::isxdigit(c) != 0};
+      for (int k = 0; k < 10; ++k) {
+        if (member[k]) bits[c] = static_cast<std::uint16_t>(bits[c] | (1u << k));
+      }
+    }
+  }
+};
+const ClassTable kClasses;
+
+bool class_matches(int c, int cl) {
+  int k = ClassTable::index(cl);
+  if (k < 0) return cl == c;
+  bool res = (kClasses.bits[c & 0xFF] >> k) & 1u;
+  return (cl >= 'A' && cl <= 'Z') ? !res : res;
 }
 
 // End of the single-character class starting at p (just past it), or nullptr on a malformed

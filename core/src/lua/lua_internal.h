@@ -20,9 +20,7 @@
 namespace meetlat::lua_detail {
 
 // Registry keys: addresses of these objects, used as light userdata.
-extern const char kFrozenMark;   // present in the metatable (D) of every read-only proxy
-extern const char kDocKey;       // D[kDocKey] = Document*  (document proxies only)
-extern const char kIdKey;        // D[kIdKey]  = NodeId     (document proxies only)
+extern const char kNodeKey;      // D[kNodeKey] = const Node* (document proxies only)
 extern const char kLazyMeta;     // registry: metatable of unfilled document D tables
 extern const char kEnvKey;       // registry: the rule environment proxy
 extern const char kParamsCache;  // registry: Document* -> params proxy
@@ -30,9 +28,10 @@ extern const char kRoNewindex;   // registry: __newindex of frozen tables
 extern const char kFrozenLen;    // registry: __len of frozen plain tables
 extern const char kFrozenPairs;  // registry: __pairs of frozen plain tables
 extern const char kDocLen;       // registry: __len of document proxies
-extern const char kDocPairs;     // registry: __pairs of document proxies
+extern const char kDocPairs;     // registry: __pairs of document proxies (from the prelude)
 extern const char kTraceIndex;   // registry: __index of document proxies while tracing
 extern const char kDataKey;      // M[kDataKey] = D, the contents of a proxy
+extern const char kOrderKey;     // D[kOrderKey] = the keys of a document node, in file order
 
 /// An outcome recorded by pass()/fail()/skip(); the rule returns a token naming it.
 struct RecordedOutcome {
@@ -116,6 +115,8 @@ bool document_of(lua_State* L, int idx, const Document** doc, NodeId* id);
 void register_proxy_support(lua_State* L);
 /// Proxy-aware next(): for frozen tables iterates their contents.
 int proxy_aware_next(lua_State* L);
+/// (P) -> the keys of a document node in document order; given only to the prelude.
+int doc_order(lua_State* L);
 
 // --- rule API (rule_api.cpp) ---
 /// Fills the table at the top of the stack with the rule API functions.

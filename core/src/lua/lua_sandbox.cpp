@@ -430,10 +430,12 @@ void build_environment(LuaSandbox::State& st) {
   lua_pushvalue(L, env);
   lua_setupvalue(L, -2, 1);
   lua_getfield(L, g, "setmetatable");
-  if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+  lua_pushcfunction(L, doc_order);
+  if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
     std::fprintf(stderr, "meetlat: prelude: %s\n", lua_tostring(L, -1));
     std::abort();
   }
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &kDocPairs);
 
   lua_createtable(L, 0, 1);
   lua_pushcfunction(L, unknown_name);
@@ -572,7 +574,7 @@ LuaSandbox::LuaSandbox(const Limits& limits, std::vector<PluginBinding> plugins)
   build_environment(st);
   lua_sethook(st.L, budget_hook, LUA_MASKCOUNT, kHookInterval);
   // Most garbage is a submission's proxies, dead by the next submission: generational mode.
-  lua_gc(st.L, LUA_GCGEN, 0, 0);
+  lua_gc(st.L, LUA_GCGEN, 50, 100);
 }
 
 LuaSandbox::~LuaSandbox() = default;
@@ -879,7 +881,12 @@ void LuaSandbox::run_pack(int handle, const RulePack& pack, const Document& para
     lua_rawgeti(L, LUA_REGISTRYINDEX, submission_ref);
     lua_rawgeti(L, LUA_REGISTRYINDEX, params_ref);
     st.start_budget(st.limits.rule);
+    auto started = std::chrono::steady_clock::now();
     int status = lua_pcall(L, 2, 1, base + 1);
+    r.nanoseconds = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+    r.instructions = st.instructions_used;
     bool killed = st.killed || status == LUA_ERRMEM || (status != LUA_OK && st.memory_refused);
     st.stop_budget();
     lua_sethook(L, budget_hook, LUA_MASKCOUNT, kHookInterval);

@@ -18,9 +18,7 @@
 
 namespace meetlat::lua_detail {
 
-const char kFrozenMark = 0;
-const char kDocKey = 0;
-const char kIdKey = 0;
+const char kNodeKey = 0;
 const char kLazyMeta = 0;
 const char kEnvKey = 0;
 const char kParamsCache = 0;
@@ -31,6 +29,7 @@ const char kDocLen = 0;
 const char kDocPairs = 0;
 const char kTraceIndex = 0;
 const char kDataKey = 0;
+const char kOrderKey = 0;
 
 namespace {
 
@@ -43,17 +42,33 @@ bool hidden_key(lua_State* L, int idx) {
   return len >= 2 && s[0] == '_' && s[1] == '_';
 }
 
-// Pushes D (the contents of the proxy at idx) and returns true, or pushes nothing.
+// Pushes D (the contents of the proxy at idx) and returns true, or pushes nothing. A table is a
+// proxy when its metatable holds kDataKey; rules cannot create such a metatable (light userdata
+// keys do not exist in Lua code).
 bool push_contents(lua_State* L, int idx) {
   if (!lua_getmetatable(L, idx)) return false;
-  if (lua_rawgetp(L, -1, &kFrozenMark) == LUA_TNIL) {
+  if (lua_rawgetp(L, -1, &kDataKey) != LUA_TTABLE) {
     lua_pop(L, 2);
     return false;
   }
-  lua_pop(L, 1);
-  lua_rawgetp(L, -1, &kDataKey);
   lua_remove(L, -2);
   return true;
+}
+
+// The document and node of a document proxy's contents D at d_idx; nullptr when D belongs to no
+// document being evaluated now (a view must fail loudly rather than dangle).
+const Node* node_of(lua_State* L, int d_idx, const Document** doc_out) {
+  lua_rawgetp(L, d_idx, &kNodeKey);
+  const auto* node = static_cast<const Node*>(lua_touserdata(L, -1));
+  lua_pop(L, 1);
+  if (node == nullptr) return nullptr;
+  for (const Document* d : core(L).live_documents) {
+    if (d->owns(node)) {
+      *doc_out = d;
+      return node;
+    }
+  }
+  return nullptr;
 }
 
 void describe_member(lua_State* L, int key_idx, char* buf, std::size_t size) {
@@ -124,25 +139,7 @@ int frozen_pairs(lua_State* L) {
   return 3;
 }
 
-const Node* checked_node(lua_State* L, int d_idx, const Document** doc_out, NodeId* id_out) {
-  lua_rawgetp(L, d_idx, &kDocKey);
-  auto* doc = static_cast<const Document*>(lua_touserdata(L, -1));
-  lua_pop(L, 1);
-  lua_rawgetp(L, d_idx, &kIdKey);
-  auto id = static_cast<NodeId>(lua_tointeger(L, -1));
-  lua_pop(L, 1);
-  if (doc == nullptr) return nullptr;
-  // A view of a document that is no longer being evaluated must fail loudly, never dangle.
-  bool live = false;
-  for (const Document* d : core(L).live_documents) live = live || d == doc;
-  if (!live || id >= doc->size()) return nullptr;
-  *doc_out = doc;
-  *id_out = id;
-  return &doc->node(id);
-}
-
-void push_key(lua_State* L, const Document& doc, const Node& parent, NodeId child) {
-  const Node& c = doc.node(child);
+void push_key(lua_State* L, const Node& parent, const Node& c) {
   if (parent.kind == NodeKind::array) {
     lua_pushinteger(L, static_cast<lua_Integer>(c.index) + 1);
   } else if (is_year_key(c.key)) {
@@ -154,8 +151,68 @@ void push_key(lua_State* L, const Document& doc, const Node& parent, NodeId chil
   }
 }
 
-void push_value(lua_State* L, const Document& doc, NodeId id) {
-  const Node& n = doc.node(id);
+// What every new proxy shares, pushed once on the stack so that making many proxies in a row
+// (filling a node) does not look the same names and functions up again for each one.
+struct ProxyKit {
+  int base;  // first of kSlots stack slots
+  static constexpr int kSlots = 9;
+  void push(lua_State* L, bool tracing) {
+    luaL_checkstack(L, kSlots + 8, nullptr);
+    base = lua_gettop(L) + 1;
+    lua_pushliteral(L, "__index");                    // base + 0
+    lua_pushliteral(L, "__newindex");                 // base + 1
+    lua_pushliteral(L, "__len");                      // base + 2
+    lua_pushliteral(L, "__pairs");                    // base + 3
+    lua_pushliteral(L, "__metatable");                // base + 4
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &kRoNewindex);  // base + 5
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &kDocLen);      // base + 6
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &kDocPairs);    // base + 7
+    if (tracing) {                                    // base + 8: __index while tracing
+      lua_rawgetp(L, LUA_REGISTRYINDEX, &kTraceIndex);
+    } else {
+      lua_pushnil(L);
+    }
+  }
+  void pop(lua_State* L) const { lua_settop(L, base - 1); }
+};
+
+// Pushes a proxy P for `node`, with M and an unfilled D.
+void make_document_proxy(lua_State* L, const ProxyKit& kit, const Node& node) {
+  lua_createtable(L, 0, 0);  // P
+  int narr = node.kind == NodeKind::array ? static_cast<int>(node.child_count) : 0;
+  int nrec = (node.kind == NodeKind::table ? static_cast<int>(node.child_count) : 0) + 2;
+  lua_createtable(L, narr, nrec);  // D
+  lua_pushlightuserdata(L, const_cast<Node*>(&node));
+  lua_rawsetp(L, -2, &kNodeKey);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &kLazyMeta);
+  lua_setmetatable(L, -2);   // D fills itself on its first miss
+  lua_createtable(L, 0, 6);  // M
+  lua_pushvalue(L, kit.base + 0);
+  if (lua_isnil(L, kit.base + 8)) {
+    lua_pushvalue(L, -3);  // __index = D: the VM's fast path
+  } else {
+    lua_pushvalue(L, kit.base + 8);
+  }
+  lua_rawset(L, -3);
+  lua_pushvalue(L, kit.base + 1);
+  lua_pushvalue(L, kit.base + 5);
+  lua_rawset(L, -3);
+  lua_pushvalue(L, kit.base + 2);
+  lua_pushvalue(L, kit.base + 6);
+  lua_rawset(L, -3);
+  lua_pushvalue(L, kit.base + 3);
+  lua_pushvalue(L, kit.base + 7);
+  lua_rawset(L, -3);
+  lua_pushvalue(L, kit.base + 4);
+  lua_pushliteral(L, "alleen-lezen");
+  lua_rawset(L, -3);
+  lua_pushvalue(L, -2);
+  lua_rawsetp(L, -2, &kDataKey);
+  lua_setmetatable(L, -3);  // P's metatable = M
+  lua_pop(L, 1);            // D stays reachable through M only
+}
+
+void push_value(lua_State* L, const ProxyKit& kit, const Node& n) {
   switch (n.kind) {
     case NodeKind::null:
       lua_pushnil(L);
@@ -178,36 +235,108 @@ void push_value(lua_State* L, const Document& doc, NodeId id) {
       break;
     case NodeKind::array:
     case NodeKind::table:
-      push_document_proxy(L, &doc, id);
+      make_document_proxy(L, kit, n);
       break;
   }
 }
 
-// Fills D (at d_idx) with every member of its node, then drops the lazy metatable.
+// Fills D (at d_idx) with every member of its node not yet cached, then drops the lazy metatable.
 void fill(lua_State* L, int d_idx) {
   d_idx = lua_absindex(L, d_idx);
   const Document* doc = nullptr;
-  NodeId id = kNoNode;
-  const Node* node = checked_node(L, d_idx, &doc, &id);
+  const Node* node = node_of(L, d_idx, &doc);
   if (node == nullptr) {
     luaL_error(L, "verwijzing naar een aanvraag die niet meer wordt beoordeeld");
     return;
   }
-  luaL_checkstack(L, 4, nullptr);
+  ProxyKit kit{};
+  kit.push(L, core(L).tracing);
+  bool partly_cached = node->kind == NodeKind::table;  // tables cache members one by one
   for (NodeId c = node->first_child; c != kNoNode; c = doc->node(c).next_sibling) {
-    push_key(L, *doc, *node, c);
-    push_value(L, *doc, c);
+    const Node& child = doc->node(c);
+    push_key(L, *node, child);
+    if (partly_cached) {
+      lua_pushvalue(L, -1);
+      if (lua_rawget(L, d_idx) != LUA_TNIL) {  // keep the view already handed out
+        lua_pop(L, 2);
+        continue;
+      }
+      lua_pop(L, 1);
+    }
+    push_value(L, kit, child);
     lua_rawset(L, d_idx);
   }
+  kit.pop(L);
   lua_pushnil(L);
   lua_setmetatable(L, d_idx);
 }
 
-// kLazyMeta.__index: (D, k) -> v, filling D on first use.
+bool is_unfilled(lua_State* L, int d_idx) {
+  if (!lua_getmetatable(L, d_idx)) return false;
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &kLazyMeta);
+  bool lazy = lua_rawequal(L, -1, -2) != 0;
+  lua_pop(L, 2);
+  return lazy;
+}
+
+// The child of a table node whose key equals the Lua value at key_idx, or nullptr.
+const Node* find_member(lua_State* L, const Document& doc, const Node& node, int key_idx) {
+  int t = lua_type(L, key_idx);
+  if (t == LUA_TSTRING) {
+    std::size_t len = 0;
+    const char* k = lua_tolstring(L, key_idx, &len);
+    std::string_view key(k, len);
+    for (NodeId c = node.first_child; c != kNoNode; c = doc.node(c).next_sibling) {
+      if (doc.node(c).key == key) return &doc.node(c);
+    }
+  } else if (t == LUA_TNUMBER && lua_isinteger(L, key_idx)) {
+    // Per-year tables: rules index them with integer years.
+    lua_Integer year = lua_tointeger(L, key_idx);
+    if (year < 1000 || year > 9999) return nullptr;
+    char text[4] = {static_cast<char>('0' + year / 1000), static_cast<char>('0' + year / 100 % 10),
+                    static_cast<char>('0' + year / 10 % 10), static_cast<char>('0' + year % 10)};
+    std::string_view key(text, 4);
+    for (NodeId c = node.first_child; c != kNoNode; c = doc.node(c).next_sibling) {
+      if (doc.node(c).key == key) return &doc.node(c);
+    }
+  }
+  return nullptr;
+}
+
+// kLazyMeta.__index: (D, k) -> v. Arrays fill completely on first use (ipairs reads them all);
+// tables materialise one member at a time, so a rule that reads `a.onderwerp` does not pay for
+// copying `a.inzet` or for views of `a.partners`. Members found are cached in D; a table whose
+// members are all cached drops the lazy metatable.
 int lazy_index(lua_State* L) {
-  fill(L, 1);
   lua_settop(L, 2);
-  lua_rawget(L, 1);
+  const Document* doc = nullptr;
+  const Node* node = node_of(L, 1, &doc);
+  if (node == nullptr) {
+    return luaL_error(L, "verwijzing naar een aanvraag die niet meer wordt beoordeeld");
+  }
+  if (node->kind == NodeKind::array) {
+    fill(L, 1);
+    lua_rawget(L, 1);
+    return 1;
+  }
+  const Node* member = find_member(L, *doc, *node, 2);
+  if (member == nullptr || member->kind == NodeKind::null) {
+    lua_pushnil(L);
+    return 1;
+  }
+  if (member->is_container()) {
+    ProxyKit kit{};
+    kit.push(L, core(L).tracing);
+    make_document_proxy(L, kit, *member);
+    lua_replace(L, kit.base);
+    lua_settop(L, kit.base);
+  } else {
+    ProxyKit none{};
+    push_value(L, none, *member);
+  }
+  lua_pushvalue(L, 2);
+  lua_pushvalue(L, -2);
+  lua_rawset(L, 1);  // D[k] = v
   return 1;
 }
 
@@ -221,58 +350,40 @@ int doc_len(lua_State* L) {
   return 1;
 }
 
-// The iterator pairs() returns for document proxies: walks the nodes in document order, so rules
-// report findings in the order of the submission. Upvalue 1: next NodeId (or -1 at the end).
-int doc_pairs_step(lua_State* L) {
-  lua_Integer next = lua_tointeger(L, lua_upvalueindex(1));
+}  // namespace
+
+// The keys of a document node in document order, made on the first pairs() over the node and
+// kept in D: (P) -> array of keys. Used by the prelude's doc_pairs, which iterates in Lua
+// (cheaper than a C iterator call per step).
+int doc_order(lua_State* L) {
+  if (!push_contents(L, 1)) return luaL_error(L, "geen deel van de aanvraag");
+  int d = lua_gettop(L);
+  if (lua_rawgetp(L, d, &kOrderKey) == LUA_TTABLE) return 1;
+  lua_pop(L, 1);
   const Document* doc = nullptr;
-  NodeId id = kNoNode;
-  if (!document_of(L, 1, &doc, &id)) return luaL_error(L, "geen deel van de aanvraag");
-  while (next >= 0) {
-    auto child = static_cast<NodeId>(next);
-    const Node& c = doc->node(child);
-    lua_pushinteger(L, c.next_sibling == kNoNode ? -1 : static_cast<lua_Integer>(c.next_sibling));
-    lua_replace(L, lua_upvalueindex(1));
-    if (c.kind == NodeKind::null) {
-      next = c.next_sibling == kNoNode ? -1 : static_cast<lua_Integer>(c.next_sibling);
-      continue;
-    }
-    push_key(L, *doc, doc->node(id), child);
-    if (core(L).tracing) {
-      lua_pushvalue(L, -1);
-      lua_gettable(L, 1);  // through the tracing __index, so explain sees the read
-      return 2;
-    }
-    push_contents(L, 1);  // D
-    lua_pushvalue(L, -2);
-    lua_gettable(L, -2);  // through D's lazy metatable when not yet filled
-    lua_remove(L, -2);
-    return 2;
+  const Node* node = node_of(L, d, &doc);
+  if (node == nullptr)
+    return luaL_error(L, "verwijzing naar een aanvraag die niet meer wordt beoordeeld");
+  lua_createtable(L, static_cast<int>(node->child_count), 0);
+  lua_Integer n = 0;
+  for (NodeId c = node->first_child; c != kNoNode; c = doc->node(c).next_sibling) {
+    const Node& child = doc->node(c);
+    if (child.kind == NodeKind::null) continue;
+    push_key(L, *node, child);
+    lua_rawseti(L, -2, ++n);
   }
-  lua_pushnil(L);
+  lua_pushvalue(L, -1);
+  lua_rawsetp(L, d, &kOrderKey);
   return 1;
 }
 
-int doc_pairs(lua_State* L) {
-  const Document* doc = nullptr;
-  NodeId id = kNoNode;
-  if (!document_of(L, 1, &doc, &id)) return luaL_error(L, "geen deel van de aanvraag");
-  NodeId first = doc->node(id).first_child;
-  lua_pushinteger(L, first == kNoNode ? -1 : static_cast<lua_Integer>(first));
-  lua_pushcclosure(L, doc_pairs_step, 1);
-  lua_pushvalue(L, 1);
-  lua_pushnil(L);
-  return 3;
-}
+namespace {
 
 // __index of document proxies while `meetlat explain` traces reads: (P, k) -> v, recorded.
 int trace_index(lua_State* L) {
   lua_settop(L, 2);
-  push_contents(L, 1);           // 3: D
-  if (lua_getmetatable(L, 3)) {  // not yet filled
-    lua_pop(L, 1);
-    fill(L, 3);
-  }
+  push_contents(L, 1);  // 3: D
+  if (is_unfilled(L, 3)) fill(L, 3);
   lua_pushvalue(L, 2);
   lua_rawget(L, 3);  // 4: value
   SandboxCore& c = core(L);
@@ -311,66 +422,21 @@ bool document_of(lua_State* L, int idx, const Document** doc, NodeId* id) {
   if (lua_type(L, idx) != LUA_TTABLE) return false;
   idx = lua_absindex(L, idx);
   if (!push_contents(L, idx)) return false;
-  lua_rawgetp(L, -1, &kDocKey);
-  auto* d = static_cast<const Document*>(lua_touserdata(L, -1));
-  lua_rawgetp(L, -2, &kIdKey);
-  auto node = static_cast<NodeId>(lua_tointeger(L, -1));
-  lua_pop(L, 3);
-  if (d == nullptr) return false;
+  const Document* d = nullptr;
+  const Node* node = node_of(L, lua_gettop(L), &d);
+  lua_pop(L, 1);
+  if (node == nullptr) return false;
   *doc = d;
-  *id = node;
+  *id = d->id_of(node);
   return true;
 }
 
-namespace {
-
-// Pushes M, the metatable of a proxy whose contents D is at `d` (absolute index).
-void push_proxy_meta(lua_State* L, int d, const void* len_fn, const void* pairs_fn, bool tracing) {
-  lua_createtable(L, 0, 8);
-  lua_pushliteral(L, "__index");
-  if (tracing) {
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &kTraceIndex);
-  } else {
-    lua_pushvalue(L, d);
-  }
-  lua_rawset(L, -3);
-  lua_pushliteral(L, "__newindex");
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &kRoNewindex);
-  lua_rawset(L, -3);
-  lua_pushliteral(L, "__len");
-  lua_rawgetp(L, LUA_REGISTRYINDEX, len_fn);
-  lua_rawset(L, -3);
-  lua_pushliteral(L, "__pairs");
-  lua_rawgetp(L, LUA_REGISTRYINDEX, pairs_fn);
-  lua_rawset(L, -3);
-  lua_pushliteral(L, "__metatable");
-  lua_pushliteral(L, "alleen-lezen");
-  lua_rawset(L, -3);
-  lua_pushboolean(L, 1);
-  lua_rawsetp(L, -2, &kFrozenMark);
-  lua_pushvalue(L, d);
-  lua_rawsetp(L, -2, &kDataKey);
-}
-
-}  // namespace
-
 void push_document_proxy(lua_State* L, const Document* doc, NodeId id) {
-  luaL_checkstack(L, 8, nullptr);
-  lua_createtable(L, 0, 0);  // P
-  const Node& n = doc->node(id);
-  int narr = n.kind == NodeKind::array ? static_cast<int>(n.child_count) : 0;
-  int nrec = (n.kind == NodeKind::table ? static_cast<int>(n.child_count) : 0) + 2;
-  lua_createtable(L, narr, nrec);  // D
-  int d = lua_gettop(L);
-  lua_pushlightuserdata(L, const_cast<Document*>(doc));
-  lua_rawsetp(L, d, &kDocKey);
-  lua_pushinteger(L, static_cast<lua_Integer>(id));
-  lua_rawsetp(L, d, &kIdKey);
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &kLazyMeta);
-  lua_setmetatable(L, d);  // D's metatable: fill on first miss
-  push_proxy_meta(L, d, &kDocLen, &kDocPairs, core(L).tracing);
-  lua_setmetatable(L, d - 1);  // P's metatable = M
-  lua_pop(L, 1);               // D stays reachable through M
+  ProxyKit kit{};
+  kit.push(L, core(L).tracing);
+  make_document_proxy(L, kit, doc->node(id));
+  lua_replace(L, kit.base);
+  lua_settop(L, kit.base);
 }
 
 void freeze_in_place(lua_State* L, int idx, const void* unknown_meta) {
@@ -391,7 +457,19 @@ void freeze_in_place(lua_State* L, int idx, const void* unknown_meta) {
     lua_rawgetp(L, LUA_REGISTRYINDEX, unknown_meta);
     lua_setmetatable(L, d);
   }
-  push_proxy_meta(L, d, &kFrozenLen, &kFrozenPairs, false);
+  lua_createtable(L, 0, 6);  // M
+  lua_pushvalue(L, d);
+  lua_setfield(L, -2, "__index");
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &kRoNewindex);
+  lua_setfield(L, -2, "__newindex");
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &kFrozenLen);
+  lua_setfield(L, -2, "__len");
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &kFrozenPairs);
+  lua_setfield(L, -2, "__pairs");
+  lua_pushliteral(L, "alleen-lezen");
+  lua_setfield(L, -2, "__metatable");
+  lua_pushvalue(L, d);
+  lua_rawsetp(L, -2, &kDataKey);
   lua_setmetatable(L, idx);
   lua_pop(L, 1);  // D
 }
@@ -399,17 +477,10 @@ void freeze_in_place(lua_State* L, int idx, const void* unknown_meta) {
 int proxy_aware_next(lua_State* L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 2);
-  if (push_contents(L, 1)) {
-    {                                // stack: P, k, D
-      if (lua_getmetatable(L, 3)) {  // an unfilled document node: fill it first
-        lua_rawgetp(L, LUA_REGISTRYINDEX, &kLazyMeta);
-        bool lazy = lua_rawequal(L, -1, -2) != 0;
-        lua_pop(L, 2);
-        if (lazy) fill(L, 3);
-      }
-      lua_settop(L, 2);
-      return frozen_next(L);
-    }
+  if (push_contents(L, 1)) {  // stack: P, k, D
+    if (is_unfilled(L, 3)) fill(L, 3);
+    lua_settop(L, 2);
+    return frozen_next(L);
   }
   if (lua_next(L, 1) != 0) return 2;
   lua_pushnil(L);
@@ -425,8 +496,6 @@ void register_proxy_support(lua_State* L) {
   lua_rawsetp(L, LUA_REGISTRYINDEX, &kFrozenPairs);
   lua_pushcfunction(L, doc_len);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &kDocLen);
-  lua_pushcfunction(L, doc_pairs);
-  lua_rawsetp(L, LUA_REGISTRYINDEX, &kDocPairs);
   lua_pushcfunction(L, trace_index);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &kTraceIndex);
   lua_createtable(L, 0, 2);

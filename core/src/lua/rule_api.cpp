@@ -418,6 +418,24 @@ int l_money_sum(lua_State* L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
   Cents total = 0;
+  const Document* doc = nullptr;
+  NodeId id = kNoNode;
+  if (document_of(L, 1, &doc, &id)) {  // part of the submission: sum the nodes directly
+    for (NodeId c : children(*doc, id)) {
+      const Node& n = doc->node(c);
+      Cents v = 0;
+      if (n.kind == NodeKind::money) {
+        v = n.value.cents;
+      } else if (n.kind == NodeKind::integer) {
+        v = n.value.integer;
+      } else if (n.kind != NodeKind::null) {
+        return luaL_error(L, "money.sum: een waarde in deze tabel is geen bedrag");
+      }
+      if (__builtin_add_overflow(total, v, &total)) return luaL_error(L, "money.sum: te groot");
+    }
+    lua_pushinteger(L, total);
+    return 1;
+  }
   lua_pushcfunction(L, proxy_aware_next);
   int next_fn = lua_gettop(L);
   lua_pushnil(L);
@@ -450,6 +468,33 @@ int l_words(lua_State* L) {
   std::size_t len = 0;
   const char* s = luaL_checklstring(L, 1, &len);
   lua_pushinteger(L, static_cast<lua_Integer>(count_words(std::string_view(s, len))));
+  return 1;
+}
+
+// trim(s) -> s without whitespace (Unicode spaces too) at either end.
+int l_trim(lua_State* L) {
+  std::size_t len = 0;
+  const char* s = luaL_checklstring(L, 1, &len);
+  std::string_view v(s, len);
+  std::size_t start = 0;
+  std::size_t end = len;
+  // Strip whole UTF-8 characters that are whitespace, from the front and from the back.
+  auto char_len = [&](std::size_t i) {
+    auto b = static_cast<unsigned char>(v[i]);
+    return b < 0x80 ? 1u : (b >> 5) == 6 ? 2u : (b >> 4) == 14 ? 3u : (b >> 3) == 30 ? 4u : 1u;
+  };
+  while (start < end) {
+    std::size_t l = std::min<std::size_t>(char_len(start), end - start);
+    if (is_non_empty(v.substr(start, l))) break;
+    start += l;
+  }
+  while (end > start) {
+    std::size_t i = end - 1;
+    while (i > start && (static_cast<unsigned char>(v[i]) & 0xC0) == 0x80) --i;
+    if (is_non_empty(v.substr(i, end - i))) break;
+    end = i;
+  }
+  lua_pushlstring(L, s + start, end - start);
   return 1;
 }
 
@@ -555,6 +600,32 @@ int l_years(lua_State* L) {
   }
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
+  const Document* doc = nullptr;
+  NodeId id = kNoNode;
+  if (document_of(L, 1, &doc, &id)) {  // part of the submission: read the year keys directly
+    lua_Integer found[64];
+    int count = 0;
+    for (NodeId c : children(*doc, id)) {
+      const Node& n = doc->node(c);
+      if (!is_year_key(n.key) || n.kind == NodeKind::null || count == 64) continue;
+      lua_Integer y = 0;
+      for (char ch : n.key) y = y * 10 + (ch - '0');
+      int at = count++;
+      while (at > 0 && found[at - 1] > y) {
+        found[at] = found[at - 1];
+        --at;
+      }
+      found[at] = y;
+    }
+    if (count < 64) {
+      lua_createtable(L, count, 0);
+      for (int i = 0; i < count; ++i) {
+        lua_pushinteger(L, found[i]);
+        lua_rawseti(L, -2, i + 1);
+      }
+      return 1;
+    }
+  }
   lua_newtable(L);  // 2: result
   lua_Integer n = 0;
   lua_pushcfunction(L, proxy_aware_next);
@@ -735,14 +806,13 @@ void set_functions(lua_State* L, const luaL_Reg* fns) {
 }  // namespace
 
 void register_rule_api(lua_State* L) {
-  static const luaL_Reg kTop[] = {{"rule", l_rule},     {"pass", l_pass},
-                                  {"fail", l_fail},     {"skip", l_skip},
-                                  {"euro", l_euro},     {"words", l_words},
-                                  {"filled", l_filled}, {"path", l_path},
-                                  {"years", l_years},   {"contains", l_contains},
-                                  {"count", l_count},   {"note", l_note},
-                                  {"print", l_print},   {"dutch_date", l_dutch_date},
-                                  {nullptr, nullptr}};
+  static const luaL_Reg kTop[] = {
+      {"rule", l_rule},   {"pass", l_pass},         {"fail", l_fail},
+      {"skip", l_skip},   {"euro", l_euro},         {"words", l_words},
+      {"trim", l_trim},   {"filled", l_filled},     {"path", l_path},
+      {"years", l_years}, {"contains", l_contains}, {"count", l_count},
+      {"note", l_note},   {"print", l_print},       {"dutch_date", l_dutch_date},
+      {nullptr, nullptr}};
   set_functions(L, kTop);
   static const luaL_Reg kMoney[] = {{"cents", l_money_cents}, {"mul", l_money_mul},
                                     {"pct", l_money_pct},     {"sum", l_money_sum},

@@ -5,7 +5,7 @@
 -- Categorieën worden vergeleken zonder hoofdletters en spaties aan de randen,
 -- zodat "Gedwongen kader" en "Gedwongen Kader" dezelfde categorie zijn.
 local function norm(text)
-  return (string.lower(text or ""):gsub("^%s+", ""):gsub("%s+$", ""))
+  return string.lower(trim(text or ""))
 end
 
 rule {

@@ -20,7 +20,7 @@ local function describe(uren, tarief, weken)
 end
 
 local function norm(text)
-  return (string.lower(text or ""):gsub("^%s+", ""):gsub("%s+$", ""))
+  return string.lower(trim(text or ""))
 end
 
 local function post_label(post)
@@ -75,12 +75,28 @@ rule {
   end,
 }
 
--- The post an uitspraak is about: same omschrijving, within its categorie when it names one.
-local function find_post(b, u)
-  local found, n = nil, 0
+-- Posts by omschrijving (normalised), built once per evaluation: each uitspraak then finds its
+-- post without scanning the whole begroting.
+local function posts_by_name(b)
+  local index = {}
   for _, post in ipairs(b.post or {}) do
-    if norm(post.omschrijving) == norm(u.post)
-        and (u.categorie == nil or norm(post.categorie) == norm(u.categorie)) then
+    local key = norm(post.omschrijving)
+    local list = index[key]
+    if list == nil then
+      list = {}
+      index[key] = list
+    end
+    list[#list + 1] = post
+  end
+  return index
+end
+
+-- The post an uitspraak is about: same omschrijving, within its categorie when it names one.
+local function find_post(index, u)
+  local found, n = nil, 0
+  local wanted = u.categorie and norm(u.categorie)
+  for _, post in ipairs(index[norm(u.post)] or {}) do
+    if wanted == nil or norm(post.categorie) == wanted then
       found, n = post, n + 1
     end
   end
@@ -102,9 +118,10 @@ rule {
       return skip("De begroting bevat geen uitspraken uit de tekst om te vergelijken.")
     end
     local f = findings()
+    local index = posts_by_name(b)
     for _, u in ipairs(b.uitspraak) do
+      local post, n = find_post(index, u)
       local quote = u.tekst and (" Tekst: “" .. u.tekst .. "”") or ""
-      local post, n = find_post(b, u)
       if post == nil then
         f:add(("Uitspraak over post '%s'%s: zo'n post staat niet in de begroting.%s")
           :format(u.post or "?", u.categorie and (" (" .. u.categorie .. ")") or "", quote),

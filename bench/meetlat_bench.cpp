@@ -1,0 +1,159 @@
+// Throughput benchmark (issue "Engine core", Speed): on one core, for the files of a folder,
+//   - the parser alone (toml++ or simdjson): the baseline the engine is measured against,
+//   - the engine's reading (parse + validation into a Document),
+//   - the full evaluation (reading + every rule of the packs the submission selects),
+// and the time to load the built-in packs. Files are read into memory first, so disk speed does
+// not enter. Results and the commands that produced them: bench/README.md.
+#include <simdjson.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "meetlat/evaluator.h"
+#include "meetlat/host_data.h"
+#include "meetlat/submission.h"
+
+using namespace meetlat;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+struct Result {
+  double seconds;
+  std::size_t count;
+  std::size_t bytes;
+};
+
+void print(const char* what, const Result& r) {
+  std::printf("  %-34s %9.0f submissions/s  %7.1f MB/s  (%.3f s for %zu)\n", what,
+              static_cast<double>(r.count) / r.seconds,
+              static_cast<double>(r.bytes) / r.seconds / 1e6, r.seconds, r.count);
+}
+
+template <class Fn>
+Result measure(const std::vector<std::string>& texts, int repeat, Fn&& fn) {
+  std::size_t bytes = 0;
+  for (const auto& t : texts) bytes += t.size();
+  // One warm-up pass, then the best of `repeat` passes (least disturbed by other processes).
+  for (const auto& t : texts) fn(t);
+  double best = 1e99;
+  for (int r = 0; r < repeat; ++r) {
+    auto start = Clock::now();
+    for (const auto& t : texts) fn(t);
+    best = std::min(best, seconds_since(start));
+  }
+  return {best, texts.size(), bytes};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string dir;
+  std::string format = "toml";
+  int repeat = 3;
+  std::size_t limit = 5000;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--dir" && i + 1 < argc) dir = argv[++i];
+    else if (a == "--format" && i + 1 < argc) format = argv[++i];
+    else if (a == "--repeat" && i + 1 < argc) repeat = std::stoi(argv[++i]);
+    else if (a == "--limit" && i + 1 < argc) limit = std::stoul(argv[++i]);
+  }
+  if (dir.empty()) {
+    std::fprintf(stderr, "usage: meetlat_bench --dir DIR [--format toml|json] [--repeat N] [--limit N]\n");
+    return 3;
+  }
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().extension() == "." + format) files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  if (files.size() > limit) files.resize(limit);
+  std::vector<std::string> texts;
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    texts.push_back(ss.str());
+  }
+  SubmissionFormat fmt = format == "json" ? SubmissionFormat::json : SubmissionFormat::toml;
+  std::printf("%zu %s files from %s, one thread\n", texts.size(), format.c_str(), dir.c_str());
+
+  // Baseline: the parser on its own.
+  Result parser;
+  if (fmt == SubmissionFormat::toml) {
+    parser = measure(texts, repeat, [](const std::string& t) {
+      auto table = toml::parse(t);
+      if (table.empty()) std::abort();
+    });
+    print("toml++ parse only", parser);
+  } else {
+    simdjson::dom::parser p;
+    parser = measure(texts, repeat, [&](const std::string& t) {
+      simdjson::padded_string padded(t);
+      simdjson::dom::element e;
+      if (p.parse(padded).get(e) != simdjson::SUCCESS) std::abort();
+    });
+    print("simdjson parse only", parser);
+  }
+
+  Result read = measure(texts, repeat, [&](const std::string& t) {
+    Submission s = parse_submission(t, fmt, "bench");
+    if (!s.readable()) std::abort();
+  });
+  print("meetlat read + validate", read);
+
+  auto registry = std::make_shared<PackRegistry>(PackSearchPath::from_environment());
+  Evaluator evaluator(registry, Limits{});
+  HostData host;
+  std::size_t rules_run = 0;
+  Result full = measure(texts, repeat, [&](const std::string& t) {
+    Submission s = parse_submission(t, fmt, "bench");
+    SubmissionReport r = evaluator.evaluate(s, PackChoice{}, host);
+    rules_run += r.rules.size();
+    if (r.verdict == Verdict::ongeldig) std::abort();
+  });
+  print("meetlat read + evaluate (all rules)", full);
+  double per_sub_us = full.seconds / static_cast<double>(full.count) * 1e6;
+  double parse_us = parser.seconds / static_cast<double>(parser.count) * 1e6;
+  double read_us = read.seconds / static_cast<double>(read.count) * 1e6;
+  std::printf("  per submission: %.1f µs total = %.1f µs parser + %.1f µs validation + %.1f µs "
+              "rules (%.1f rules each)\n",
+              per_sub_us, parse_us, read_us - parse_us, per_sub_us - read_us,
+              static_cast<double>(rules_run) / static_cast<double>(full.count * (repeat + 1)));
+  std::printf("  share of time: parsing %.0f %%, validation %.0f %%, rules %.0f %%\n",
+              100 * parse_us / per_sub_us, 100 * (read_us - parse_us) / per_sub_us,
+              100 * (per_sub_us - read_us) / per_sub_us);
+  std::printf("  end-to-end throughput is %.0f %% of the parser's own\n",
+              100 * parser.seconds / full.seconds);
+  std::printf("  Lua state after the run: %.1f MiB\n",
+              static_cast<double>(evaluator.lua_memory()) / (1 << 20));
+
+  // Pack load: reading the three built-in packs from disk and compiling them in a fresh sandbox.
+  std::vector<double> loads;
+  for (int i = 0; i < 20; ++i) {
+    auto start = Clock::now();
+    auto fresh = std::make_shared<PackRegistry>(PackSearchPath::from_environment());
+    Evaluator ev(fresh, Limits{});
+    for (const char* name : {"transformatiefonds-2018", "begroting", "ijsselland-meetlat"}) {
+      auto pack = fresh->get(name);
+      if (!pack || !ev.load(*pack)) std::abort();
+    }
+    loads.push_back(seconds_since(start) * 1e3);
+  }
+  std::sort(loads.begin(), loads.end());
+  std::printf("  pack load (3 built-in packs, read + compile + freeze): median %.2f ms, max %.2f ms\n",
+              loads[loads.size() / 2], loads.back());
+  return 0;
+}
