@@ -12,10 +12,12 @@ packages=(
   libcli11-dev            # command line
   libssl-dev              # SHA-256 content hashes of rule packs (libcrypto)
   libsqlite3-dev          # decision log
+  libjemalloc-dev         # allocator of the executables (faster with several workers)
   libcpp-httplib-dev      # HTTP service
   catch2                  # unit tests (v2)
   libbenchmark-dev        # micro benchmarks
   python3                 # golden-file and end-to-end test drivers
+  time                    # peak memory in bench/run.sh
   clang-format clang-tidy # style gates in CI
 )
 

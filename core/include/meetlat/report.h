@@ -19,13 +19,20 @@ struct ReportOptions {
   bool verbose = false;  ///< text: also show tracebacks of `error` outcomes
 };
 
+/// Writes one report document. render() may run on worker threads (it only reads its argument);
+/// begin(), write() and end() run on one thread, in order.
 class ReportWriter {
  public:
   virtual ~ReportWriter() = default;
   virtual void begin() = 0;
-  virtual void submission(const SubmissionReport& r) = 0;
+  /// The bytes for one submission; thread-safe.
+  virtual std::string render(const SubmissionReport& r) const = 0;
+  /// Writes what render() produced, in submission order.
+  virtual void write(const std::string& rendered, Verdict verdict) = 0;
   /// `packs`: every pack used in the batch, in first-use order.
   virtual void end(const std::vector<PackUse>& packs) = 0;
+
+  void submission(const SubmissionReport& r) { write(render(r), r.verdict); }
 };
 
 /// Writers for the built-in formats "text" and "json"; nullptr for an unknown name.

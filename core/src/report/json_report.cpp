@@ -108,12 +108,16 @@ class JsonReportWriter : public ReportWriter {
     std::fputs(pretty_ ? ",\n  \"submissions\": [" : ",\"submissions\":[", out_);
   }
 
-  void submission(const SubmissionReport& r) override {
-    buffer_.clear();
-    if (count_++ > 0) buffer_ += ',';
-    if (pretty_) buffer_ += "\n    ";
-    write_submission_json(buffer_, r, pretty_, 2);
-    std::fwrite(buffer_.data(), 1, buffer_.size(), out_);
+  std::string render(const SubmissionReport& r) const override {
+    std::string out;
+    write_submission_json(out, r, pretty_, 2);
+    return out;
+  }
+
+  void write(const std::string& rendered, Verdict) override {
+    if (count_++ > 0) std::fputc(',', out_);
+    if (pretty_) std::fputs("\n    ", out_);
+    std::fwrite(rendered.data(), 1, rendered.size(), out_);
   }
 
   void end(const std::vector<PackUse>& packs) override {
@@ -141,11 +145,14 @@ class TextReportWriter : public ReportWriter {
 
   void begin() override {}
 
-  void submission(const SubmissionReport& r) override {
-    std::string text = format_submission_text(r, options_);
+  std::string render(const SubmissionReport& r) const override {
+    return format_submission_text(r, options_);
+  }
+
+  void write(const std::string& rendered, Verdict verdict) override {
     if (count_++ > 0) std::fputs("\n", out_);
-    std::fwrite(text.data(), 1, text.size(), out_);
-    ++tally_[static_cast<int>(r.verdict)];
+    std::fwrite(rendered.data(), 1, rendered.size(), out_);
+    ++tally_[static_cast<int>(verdict)];
   }
 
   void end(const std::vector<PackUse>&) override {

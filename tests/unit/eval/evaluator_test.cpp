@@ -162,7 +162,8 @@ class Collect : public ReportWriter {
  public:
   std::vector<std::string> files;
   void begin() override {}
-  void submission(const SubmissionReport& r) override { files.push_back(r.file); }
+  std::string render(const SubmissionReport& r) const override { return r.file; }
+  void write(const std::string& rendered, Verdict) override { files.push_back(rendered); }
   void end(const std::vector<PackUse>&) override {}
 };
 }  // namespace
