@@ -65,13 +65,18 @@ int main(int argc, char** argv) {
   std::size_t limit = 5000;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--dir" && i + 1 < argc) dir = argv[++i];
-    else if (a == "--format" && i + 1 < argc) format = argv[++i];
-    else if (a == "--repeat" && i + 1 < argc) repeat = std::stoi(argv[++i]);
-    else if (a == "--limit" && i + 1 < argc) limit = std::stoul(argv[++i]);
+    if (a == "--dir" && i + 1 < argc)
+      dir = argv[++i];
+    else if (a == "--format" && i + 1 < argc)
+      format = argv[++i];
+    else if (a == "--repeat" && i + 1 < argc)
+      repeat = std::stoi(argv[++i]);
+    else if (a == "--limit" && i + 1 < argc)
+      limit = std::stoul(argv[++i]);
   }
   if (dir.empty()) {
-    std::fprintf(stderr, "usage: meetlat_bench --dir DIR [--format toml|json] [--repeat N] [--limit N]\n");
+    std::fprintf(stderr,
+                 "usage: meetlat_bench --dir DIR [--format toml|json] [--repeat N] [--limit N]\n");
     return 3;
   }
   std::vector<std::filesystem::path> files;
@@ -128,10 +133,11 @@ int main(int argc, char** argv) {
   double per_sub_us = full.seconds / static_cast<double>(full.count) * 1e6;
   double parse_us = parser.seconds / static_cast<double>(parser.count) * 1e6;
   double read_us = read.seconds / static_cast<double>(read.count) * 1e6;
-  std::printf("  per submission: %.1f µs total = %.1f µs parser + %.1f µs validation + %.1f µs "
-              "rules (%.1f rules each)\n",
-              per_sub_us, parse_us, read_us - parse_us, per_sub_us - read_us,
-              static_cast<double>(rules_run) / static_cast<double>(full.count * (repeat + 1)));
+  std::printf(
+      "  per submission: %.1f µs total = %.1f µs parser + %.1f µs validation + %.1f µs "
+      "rules (%.1f rules each)\n",
+      per_sub_us, parse_us, read_us - parse_us, per_sub_us - read_us,
+      static_cast<double>(rules_run) / static_cast<double>(full.count * (repeat + 1)));
   std::printf("  share of time: parsing %.0f %%, validation %.0f %%, rules %.0f %%\n",
               100 * parse_us / per_sub_us, 100 * (read_us - parse_us) / per_sub_us,
               100 * (per_sub_us - read_us) / per_sub_us);
@@ -153,7 +159,8 @@ int main(int argc, char** argv) {
     loads.push_back(seconds_since(start) * 1e3);
   }
   std::sort(loads.begin(), loads.end());
-  std::printf("  pack load (3 built-in packs, read + compile + freeze): median %.2f ms, max %.2f ms\n",
-              loads[loads.size() / 2], loads.back());
+  std::printf(
+      "  pack load (3 built-in packs, read + compile + freeze): median %.2f ms, max %.2f ms\n",
+      loads[loads.size() / 2], loads.back());
   return 0;
 }

@@ -38,7 +38,7 @@ struct BatchSummary {
   std::size_t total = 0;
   std::size_t per_verdict[5] = {0, 0, 0, 0, 0};  ///< indexed by Verdict
   bool pack_failure = false;
-  std::vector<PackUse> packs;  ///< every pack used, in first-use order
+  std::vector<PackUse> packs;        ///< every pack used, in first-use order
   std::vector<RuleCost> rule_costs;  ///< with BatchOptions::profile; most expensive first
 
   /// Exit status of `meetlat check` (interfaces.md).

@@ -69,8 +69,8 @@ typedef struct meetlat_value {
 #define MEETLAT_MAX_RESULTS 4
 typedef struct meetlat_result {
   meetlat_value values[MEETLAT_MAX_RESULTS];
-  int count;          /* number of values set in `values` */
-  const char* error;  /* non-NULL: the call failed; a Dutch message, copied by the host */
+  int count;         /* number of values set in `values` */
+  const char* error; /* non-NULL: the call failed; a Dutch message, copied by the host */
 } meetlat_result;
 
 /* A function rules can call. `args` holds `nargs` values; fill `result`. `context` is the
@@ -113,12 +113,12 @@ typedef struct meetlat_host_v1 {
 } meetlat_host_v1;
 
 typedef struct meetlat_plugin_info {
-  uint64_t magic;             /* MEETLAT_PLUGIN_MAGIC */
-  uint32_t abi_version;       /* MEETLAT_PLUGIN_ABI_VERSION the plugin was built against */
-  uint32_t host_api_size;     /* sizeof(meetlat_host_v1) the plugin was built against */
-  const char* name;           /* e.g. "nl"; also the namespace of its functions by convention */
-  const char* version;        /* the plugin's own version */
-  const char* description;    /* one line, Dutch */
+  uint64_t magic;          /* MEETLAT_PLUGIN_MAGIC */
+  uint32_t abi_version;    /* MEETLAT_PLUGIN_ABI_VERSION the plugin was built against */
+  uint32_t host_api_size;  /* sizeof(meetlat_host_v1) the plugin was built against */
+  const char* name;        /* e.g. "nl"; also the namespace of its functions by convention */
+  const char* version;     /* the plugin's own version */
+  const char* description; /* one line, Dutch */
   /* Registers everything; returns 0, or non-zero after host->fail(). */
   int (*init)(const meetlat_host_v1* host);
 } meetlat_plugin_info;
