@@ -19,6 +19,7 @@ packages=(
   python3                 # golden-file and end-to-end test drivers
   time                    # peak memory in bench/run.sh
   clang-format clang-tidy # style gates in CI
+  clang libclang-rt-14-dev  # libFuzzer targets (scripts/fuzz.sh, docs/hardening.md)
 )
 
 missing=()

@@ -25,19 +25,33 @@ class PackRegistry {
  public:
   explicit PackRegistry(PackSearchPath path);
 
-  /// A pack by name (on the search path) or by folder path; read once, then cached.
-  Expected<std::shared_ptr<const RulePack>> get(const std::string& name_or_path);
-  /// Packs that join a submission on their own when it has certain keys (joins_when_present).
-  std::vector<std::shared_ptr<const RulePack>> joining_packs();
+  /// A pack by folder path, or by name on the search path. Several versions of a pack (folders
+  /// whose manifests share a name) may be installed: `date` ("YYYY-MM-DD", a submission's
+  /// ingediend) selects the highest version in force on that date; without a date the highest
+  /// version. Packs are read once, then cached.
+  Expected<std::shared_ptr<const RulePack>> get(const std::string& name_or_path,
+                                                std::string_view date = {});
+  /// Packs that join a submission on their own when it has certain keys (joins_when_present),
+  /// the version in force on `date`.
+  std::vector<std::shared_ptr<const RulePack>> joining_packs(std::string_view date = {});
   const PackSearchPath& search_path() const { return path_; }
 
  private:
+  Expected<std::shared_ptr<const RulePack>> read_cached(const std::string& dir);
+  void scan();
+
   PackSearchPath path_;
   std::mutex mutex_;
-  std::map<std::string, Expected<std::shared_ptr<const RulePack>>> cache_;
+  std::map<std::string, Expected<std::shared_ptr<const RulePack>>> cache_;  // by folder
   bool scanned_ = false;
-  std::vector<std::shared_ptr<const RulePack>> joining_;
+  // By manifest name: every readable version on the search path, in search-path order.
+  std::map<std::string, std::vector<std::shared_ptr<const RulePack>>> versions_;
+  std::map<std::string, std::string> unreadable_;  // folder name -> error
 };
+
+/// Compares version strings component by component, numerically where both are numbers:
+/// "1.10.0" > "1.9.2". Negative, zero or positive.
+int compare_versions(std::string_view a, std::string_view b);
 
 /// Which packs a submission is evaluated with: those named (`--pack`), or else the pack its
 /// `aanvraag.regeling` names plus packs that join on their own (interfaces.md).

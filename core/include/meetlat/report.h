@@ -31,6 +31,9 @@ class ReportWriter {
   virtual void write(const std::string& rendered, Verdict verdict) = 0;
   /// `packs`: every pack used in the batch, in first-use order.
   virtual void end(const std::vector<PackUse>& packs) = 0;
+  /// Whether writing failed (a plugin format reported an error; the message went to stderr).
+  /// The built-in formats never fail.
+  virtual bool failed() const { return false; }
 
   void submission(const SubmissionReport& r) { write(render(r), r.verdict); }
 };

@@ -30,6 +30,11 @@ struct PackManifest {
   std::string version;
   std::string title;
   std::string description;
+  /// The period this version of the pack is in force ("YYYY-MM-DD"; empty = open). Several
+  /// versions of a pack may be installed; a submission gets the one in force on its
+  /// `aanvraag.ingediend` (issue "Policy staff's workflow", dated rule versions).
+  std::string valid_from;
+  std::string valid_to;
   // Applies-to conditions; an empty list means "any".
   std::vector<std::string> applies_soort;
   std::vector<std::string> applies_regio;
@@ -75,9 +80,19 @@ class RulePack {
   std::string why_not_applicable(const Submission& s) const;
 };
 
+/// A problem in a pack's files, located where possible.
+struct PackProblem {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string message;
+};
+
 /// Reads a pack folder: manifest, parameters (checked against their declared types), scripts.
-/// Errors name the file, the key and, where known, the line.
-Expected<std::shared_ptr<const RulePack>> read_rule_pack(const std::filesystem::path& dir);
+/// Errors name the file, the key and, where known, the line; `problems`, when given, receives
+/// them one by one as well.
+Expected<std::shared_ptr<const RulePack>> read_rule_pack(
+    const std::filesystem::path& dir, std::vector<PackProblem>* problems = nullptr);
 
 /// Where packs are looked up by name: the installed `rules/` folder plus MEETLAT_RULES_PATH.
 class PackSearchPath {

@@ -16,6 +16,9 @@ struct CheckOptions {
   unsigned jobs = 1;
   bool verbose = false;
   bool profile = false;
+  bool watch = false;
+  int watch_interval_ms = 500;
+  int watch_max_runs = 0;
   std::vector<std::string> files;
 };
 }  // namespace
@@ -42,13 +45,23 @@ void add_check(CLI::App& app, Action& action) {
                   "Regelpakket (naam of map), herhaalbaar; zonder --pack kiest aanvraag.regeling "
                   "het pakket")
       ->allow_extra_args(false);
-  cmd->add_option("--format", o->format, "Uitvoer: text, json of json-compact")
+  cmd->add_option("--format", o->format,
+                  "Uitvoer: text, json, json-compact of een formaat van een plugin (html, "
+                  "markdown, junit, csv, brief; zie meetlat plugins)")
       ->capture_default_str();
   cmd->add_option("--jobs,-j", o->jobs, "Aantal parallelle werkers")->capture_default_str();
   cmd->add_option("--color", o->color, "Kleur: auto, always of never")->capture_default_str();
   cmd->add_flag("--verbose,-v", o->verbose, "Toon ook de Lua-traceback bij fouten in regels");
   cmd->add_flag("--profile", o->profile,
                 "Toon na afloop per regel de rekentijd (naar stderr), duurste eerst");
+  cmd->add_flag("--watch", o->watch,
+                "Toets opnieuw zodra een regel, parameter of aanvraag verandert (hot reload)");
+  cmd->add_option("--watch-interval", o->watch_interval_ms,
+                  "Hoe vaak --watch kijkt of er iets veranderde, in ms")
+      ->capture_default_str();
+  cmd->add_option("--watch-max-runs", o->watch_max_runs,
+                  "Stop --watch na zoveel runs (0: tot Ctrl-C); voor scripts en tests")
+      ->capture_default_str();
   o->engine.add_to(*cmd);
   cmd->add_option("files", o->files, "Aanvragen of mappen")->required();
   cmd->callback([o, &action]() {
@@ -58,18 +71,25 @@ void add_check(CLI::App& app, Action& action) {
       ReportOptions ropts;
       ropts.color = o->format == "text" && use_color(o->color);
       ropts.verbose = o->verbose;
+      // Plugins first: their formats and their functions for rules. The set outlives the
+      // writer and the batch (both call into plugin code).
+      auto plugins = o->engine.plugins();
       auto writer = make_report_writer(o->format, stdout, ropts);
+      if (!writer) writer = plugins->make_report_writer(o->format, stdout);
       if (!writer) {
-        std::fprintf(stderr, "meetlat: onbekend formaat '%s' (text, json, json-compact)\n",
-                     o->format.c_str());
+        std::string known = "text, json, json-compact";
+        for (const std::string& f : plugins->format_names()) known += ", " + f;
+        std::fprintf(stderr, "meetlat: onbekend formaat '%s'; beschikbaar: %s\n", o->format.c_str(),
+                     known.c_str());
         return kExitUsage;
       }
-      if (!preload_packs(registry, o->packs, limits)) return kExitUsage;
+      if (!preload_packs(registry, o->packs, limits, &plugins->bindings())) return kExitUsage;
       BatchOptions bo;
       bo.jobs = o->jobs;
       bo.packs.named = o->packs;
       bo.limits = limits;
       bo.read_limits = o->engine.read_limits();
+      bo.plugins = &plugins->bindings();
       HostData no_ledger;
       auto files = expand_inputs(o->files);
       if (files.empty()) {
@@ -77,8 +97,22 @@ void add_check(CLI::App& app, Action& action) {
         return kExitUsage;
       }
       bo.profile = o->profile;
+      if (o->watch) {
+        WatchRequest w;
+        w.registry = registry;
+        w.inputs = o->files;
+        w.options = bo;
+        w.interval_ms = o->watch_interval_ms;
+        w.max_runs = o->watch_max_runs;
+        w.make_writer = [o, ropts, plugins]() {
+          auto made = make_report_writer(o->format, stdout, ropts);
+          return made ? std::move(made) : plugins->make_report_writer(o->format, stdout);
+        };
+        return run_watch(w);
+      }
       BatchSummary summary = run_batch(files, registry, bo, no_ledger, *writer);
       if (o->profile) print_profile(summary);
+      if (writer->failed()) return kExitUsage;  // the report is incomplete (message on stderr)
       return summary.exit_status();
     };
   });

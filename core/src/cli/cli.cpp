@@ -20,6 +20,8 @@ void EngineOptions::add_to(CLI::App& cmd) {
       ->capture_default_str();
   cmd.add_option("--max-file-size", max_file_kb, "Largest submission file accepted, in KiB")
       ->capture_default_str();
+  cmd.add_option("--plugin-path", plugin_path,
+                 "Extra folder with plugins (before MEETLAT_PLUGIN_PATH and the built-in plugins)");
 }
 
 Limits EngineOptions::limits() const {
@@ -44,6 +46,15 @@ std::shared_ptr<PackRegistry> EngineOptions::registry() const {
   return std::make_shared<PackRegistry>(std::move(path));
 }
 
+std::shared_ptr<PluginSet> EngineOptions::plugins() const {
+  auto set = std::make_shared<PluginSet>();
+  set->load_dirs(plugin_search_path(plugin_path));
+  for (const PluginRefusal& r : set->refusals()) {
+    std::fprintf(stderr, "meetlat: plugin geweigerd: %s\n", r.message.c_str());
+  }
+  return set;
+}
+
 bool use_color(const std::string& mode) {
   if (mode == "always") return true;
   if (mode == "never") return false;
@@ -54,9 +65,10 @@ bool use_color(const std::string& mode) {
 }
 
 bool preload_packs(const std::shared_ptr<PackRegistry>& registry,
-                   const std::vector<std::string>& names, const Limits& limits) {
+                   const std::vector<std::string>& names, const Limits& limits,
+                   const std::vector<PluginBinding>* plugins) {
   bool ok = true;
-  Evaluator probe(registry, limits);
+  Evaluator probe(registry, limits, plugins);
   for (const std::string& name : names) {
     auto pack = registry->get(name);
     if (!pack) {
@@ -83,6 +95,10 @@ int run(int argc, char** argv) {
   Action action;
   add_check(app, action);
   add_test(app, action);
+  add_plugins(app, action);
+  add_lint(app, action);
+  add_explain(app, action);
+  add_diff(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -12,6 +12,8 @@
 #include "meetlat/batch.h"
 #include "meetlat/evaluator.h"
 #include "meetlat/limits.h"
+#include "meetlat/plugins.h"
+#include "meetlat/report.h"
 #include "meetlat/submission.h"
 
 namespace meetlat::cli {
@@ -26,11 +28,15 @@ struct EngineOptions {
   long long time_ms = Limits{}.rule.time.count();
   std::size_t memory_mb = Limits{}.rule.memory >> 20;
   std::size_t max_file_kb = ReadLimits{}.max_file_bytes >> 10;
+  std::vector<std::string> plugin_path;  ///< --plugin-path, before MEETLAT_PLUGIN_PATH
 
   void add_to(CLI::App& cmd);
   Limits limits() const;
   ReadLimits read_limits() const;
   std::shared_ptr<PackRegistry> registry() const;
+  /// Loads the plugins on the search path (--plugin-path, MEETLAT_PLUGIN_PATH, the built-in
+  /// ones); every refusal is printed to stderr as a warning. Keep the set alive while evaluating.
+  std::shared_ptr<PluginSet> plugins() const;
 };
 
 /// Whether to colour text output: --color=auto|always|never, NO_COLOR, a terminal.
@@ -39,12 +45,28 @@ bool use_color(const std::string& mode);
 /// Loads the named packs once up front so that a broken pack is reported before any
 /// submission is evaluated. Prints every problem to stderr; false when one fails.
 bool preload_packs(const std::shared_ptr<PackRegistry>& registry,
-                   const std::vector<std::string>& names, const Limits& limits);
+                   const std::vector<std::string>& names, const Limits& limits,
+                   const std::vector<PluginBinding>* plugins = nullptr);
 
 using Action = std::function<int()>;
 
+/// What `meetlat check --watch` needs (watch.cpp).
+struct WatchRequest {
+  std::shared_ptr<PackRegistry> registry;  ///< its search path is watched
+  std::vector<std::string> inputs;         ///< files and folders as given
+  BatchOptions options;
+  std::function<std::unique_ptr<ReportWriter>()> make_writer;
+  int interval_ms = 500;
+  int max_runs = 0;  ///< stop after this many runs (0: until interrupted); for scripts and tests
+};
+int run_watch(const WatchRequest& w);
+
 void add_check(CLI::App& app, Action& action);
 void add_test(CLI::App& app, Action& action);
+void add_plugins(CLI::App& app, Action& action);
+void add_lint(CLI::App& app, Action& action);
+void add_explain(CLI::App& app, Action& action);
+void add_diff(CLI::App& app, Action& action);
 
 int run(int argc, char** argv);
 

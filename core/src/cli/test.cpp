@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <map>
 
 #include "cli.h"
 #include "meetlat/pack_tests.h"
@@ -9,6 +10,68 @@
 namespace meetlat::cli {
 
 namespace {
+
+struct Coverage {
+  std::string title;
+  std::string source;
+  bool pass = false;   // a passing case expects this rule to pass
+  bool fail = false;   // ... to fail
+  bool other = false;  // ... to skip or error
+};
+
+// Coverage by source (issue "Policy staff's workflow"): which sections of the cited documents
+// have rules, and which rules lack a case where they pass or where they fail.
+void print_coverage(const RulePack& pack, const std::map<std::string, Coverage>& rules,
+                    const char* dim, const char* reset) {
+  std::map<std::string, std::map<std::string, std::vector<std::string>>> by_document;
+  for (const auto& [id, c] : rules) {
+    std::size_t start = 0;
+    while (start <= c.source.size()) {
+      std::size_t semi = c.source.find(';', start);
+      std::string part =
+          c.source.substr(start, semi == std::string::npos ? std::string::npos : semi - start);
+      std::size_t b = part.find_first_not_of(' ');
+      if (b != std::string::npos) {
+        part = part.substr(b);
+        std::size_t space = part.find(' ');
+        std::string doc = part.substr(0, space);
+        std::string section =
+            space == std::string::npos ? "(hele document)" : part.substr(space + 1);
+        by_document[doc][section].push_back(id);
+      }
+      if (semi == std::string::npos) break;
+      start = semi + 1;
+    }
+  }
+  std::printf("  %sDekking per bron:%s\n", dim, reset);
+  for (const auto& [doc, sections] : by_document) {
+    auto title = pack.manifest.documents.find(doc);
+    std::string heading = doc;
+    if (title != pack.manifest.documents.end()) heading += " — " + title->second;
+    std::printf("    %s\n", heading.c_str());
+    for (const auto& [section, ids] : sections) {
+      std::string list;
+      for (const auto& id : ids) list += (list.empty() ? "" : ", ") + id;
+      std::printf("      %s: %s\n", section.c_str(), list.c_str());
+    }
+  }
+  for (const auto& [doc, title] : pack.manifest.documents) {
+    if (by_document.count(doc) == 0) {
+      std::printf("    %s — %s: geen regel citeert dit document\n", doc.c_str(), title.c_str());
+    }
+  }
+  std::string no_pass;
+  std::string no_fail;
+  for (const auto& [id, c] : rules) {
+    if (!c.pass) no_pass += (no_pass.empty() ? "" : ", ") + id;
+    if (!c.fail) no_fail += (no_fail.empty() ? "" : ", ") + id;
+  }
+  std::printf("    regels zonder testgeval waarin ze voldoen: %s\n",
+              no_pass.empty() ? "geen" : no_pass.c_str());
+  std::printf("    regels zonder testgeval waarin ze niet voldoen: %s\n",
+              no_fail.empty() ? "geen" : no_fail.c_str());
+}
+
 struct TestOptions {
   EngineOptions engine;
   std::string color = "auto";
@@ -30,8 +93,11 @@ void add_test(CLI::App& app, Action& action) {
       const char* dim = color ? "\033[2m" : "";
       const char* reset = color ? "\033[0m" : "";
       auto registry = o->engine.registry();
-      if (!preload_packs(registry, o->packs, o->engine.limits())) return kExitUsage;
-      Evaluator evaluator(registry, o->engine.limits());
+      auto plugins = o->engine.plugins();  // rules may call plugin functions (nl.bedrag)
+      if (!preload_packs(registry, o->packs, o->engine.limits(), &plugins->bindings())) {
+        return kExitUsage;
+      }
+      Evaluator evaluator(registry, o->engine.limits(), &plugins->bindings());
       std::size_t passed = 0;
       std::size_t failed = 0;
       for (const std::string& name : o->packs) {
@@ -43,8 +109,26 @@ void add_test(CLI::App& app, Action& action) {
           std::printf("  %s! geen testgevallen in %s/tests%s\n", red, dir->string().c_str(), reset);
           ++failed;
         }
+        auto pack = registry->get(dir->string());
+        std::string pack_name = pack ? (*pack)->manifest.name : std::string();
+        std::map<std::string, Coverage> coverage;  // by rule id, in id order
         for (const auto& file : files) {
           PackTestResult r = run_test_case(evaluator, *dir, file);
+          for (const auto& rule : r.report.rules) {
+            if (rule.pack != pack_name || rule.id == "SCHEMA" || rule.id == "PACK") continue;
+            Coverage& c = coverage[rule.id];
+            c.title = rule.title;
+            c.source = rule.source;
+          }
+          if (r.passed) {
+            for (const auto& [id, expected] : r.test.outcomes) {
+              auto it = coverage.find(id);
+              if (it == coverage.end()) continue;
+              (expected == Outcome::pass   ? it->second.pass
+               : expected == Outcome::fail ? it->second.fail
+                                           : it->second.other) = true;
+            }
+          }
           std::string name_shown = file.filename().string();
           if (r.passed) {
             ++passed;
@@ -72,6 +156,7 @@ void add_test(CLI::App& app, Action& action) {
                         got == to_string(expected) ? "" : red, got.c_str(), reset);
           }
         }
+        if (pack && !coverage.empty()) print_coverage(**pack, coverage, dim, reset);
       }
       std::printf("%zu passed, %zu failed\n", passed, failed);
       return failed == 0 ? 0 : 1;

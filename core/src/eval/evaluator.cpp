@@ -11,31 +11,120 @@ namespace meetlat {
 
 PackRegistry::PackRegistry(PackSearchPath path) : path_(std::move(path)) {}
 
-Expected<std::shared_ptr<const RulePack>> PackRegistry::get(const std::string& name_or_path) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  auto it = cache_.find(name_or_path);
+int compare_versions(std::string_view a, std::string_view b) {
+  while (!a.empty() || !b.empty()) {
+    std::size_t da = a.find('.');
+    std::size_t db = b.find('.');
+    std::string_view pa = a.substr(0, da);
+    std::string_view pb = b.substr(0, db);
+    bool na = !pa.empty() && pa.find_first_not_of("0123456789") == std::string_view::npos;
+    bool nb = !pb.empty() && pb.find_first_not_of("0123456789") == std::string_view::npos;
+    if (na && nb) {
+      std::string_view ta = pa.substr(std::min(pa.find_first_not_of('0'), pa.size()));
+      std::string_view tb = pb.substr(std::min(pb.find_first_not_of('0'), pb.size()));
+      if (ta.size() != tb.size()) return ta.size() < tb.size() ? -1 : 1;
+      if (int c = ta.compare(tb); c != 0) return c < 0 ? -1 : 1;
+    } else if (int c = pa.compare(pb); c != 0) {
+      return c < 0 ? -1 : 1;
+    }
+    a = da == std::string_view::npos ? std::string_view{} : a.substr(da + 1);
+    b = db == std::string_view::npos ? std::string_view{} : b.substr(db + 1);
+  }
+  return 0;
+}
+
+namespace {
+bool in_force(const RulePack& p, std::string_view date) {
+  if (date.empty()) return true;
+  const PackManifest& m = p.manifest;
+  return (m.valid_from.empty() || date >= m.valid_from) &&
+         (m.valid_to.empty() || date <= m.valid_to);
+}
+
+// The highest version in force on `date`; on equal versions the first on the search path.
+std::shared_ptr<const RulePack> pick(const std::vector<std::shared_ptr<const RulePack>>& versions,
+                                     std::string_view date) {
+  std::shared_ptr<const RulePack> best;
+  for (const auto& p : versions) {
+    if (!in_force(*p, date)) continue;
+    if (!best || compare_versions(p->manifest.version, best->manifest.version) > 0) best = p;
+  }
+  return best;
+}
+}  // namespace
+
+Expected<std::shared_ptr<const RulePack>> PackRegistry::read_cached(const std::string& dir) {
+  auto it = cache_.find(dir);
   if (it != cache_.end()) return it->second;
-  auto dir = path_.resolve(name_or_path);
-  Expected<std::shared_ptr<const RulePack>> result =
-      dir ? read_rule_pack(*dir) : Expected<std::shared_ptr<const RulePack>>(dir.error());
-  cache_.emplace(name_or_path, result);
+  Expected<std::shared_ptr<const RulePack>> result = read_rule_pack(dir);
+  cache_.emplace(dir, result);
   return result;
 }
 
-std::vector<std::shared_ptr<const RulePack>> PackRegistry::joining_packs() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (scanned_) return joining_;
-  }
-  std::vector<std::shared_ptr<const RulePack>> found;
-  for (const auto& dir : path_.all_packs()) {
-    auto pack = get(dir.filename().string());
-    if (pack && !(*pack)->manifest.joins_when_present.empty()) found.push_back(*pack);
-  }
-  std::lock_guard<std::mutex> lock(mutex_);
+void PackRegistry::scan() {
+  if (scanned_) return;
   scanned_ = true;
-  joining_ = std::move(found);
-  return joining_;
+  std::error_code ec;
+  for (const auto& root : path_.dirs()) {
+    if (!std::filesystem::is_directory(root, ec)) continue;
+    std::vector<std::filesystem::path> folders;
+    for (const auto& entry : std::filesystem::directory_iterator(root, ec)) {
+      if (entry.is_directory(ec) && std::filesystem::exists(entry.path() / "pack.toml", ec)) {
+        folders.push_back(entry.path());
+      }
+    }
+    std::sort(folders.begin(), folders.end());
+    for (const auto& folder : folders) {
+      auto pack = read_cached(folder.string());
+      if (pack) {
+        versions_[(*pack)->manifest.name].push_back(*pack);
+      } else {
+        unreadable_.emplace(folder.filename().string(), pack.error().message);
+      }
+    }
+  }
+}
+
+Expected<std::shared_ptr<const RulePack>> PackRegistry::get(const std::string& name_or_path,
+                                                            std::string_view date) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::error_code ec;
+  bool is_path =
+      name_or_path.find('/') != std::string::npos || name_or_path == "." || name_or_path == "..";
+  if (is_path) {
+    auto dir = path_.resolve(name_or_path);
+    if (!dir) return dir.error();
+    return read_cached(dir->string());
+  }
+  scan();
+  auto it = versions_.find(name_or_path);
+  if (it == versions_.end()) {
+    auto bad = unreadable_.find(name_or_path);
+    if (bad != unreadable_.end()) return Error{bad->second};
+    auto dir = path_.resolve(name_or_path);  // a folder in the working directory, or not found
+    if (!dir) return dir.error();
+    return read_cached(dir->string());
+  }
+  if (auto chosen = pick(it->second, date)) return chosen;
+  std::string versions;
+  for (const auto& p : it->second) {
+    versions += fmt::format("{}{} ({} t/m {})", versions.empty() ? "" : ", ", p->manifest.version,
+                            p->manifest.valid_from.empty() ? "…" : p->manifest.valid_from,
+                            p->manifest.valid_to.empty() ? "…" : p->manifest.valid_to);
+  }
+  return Error{fmt::format("geen versie van regelpakket '{}' geldt op {}; geïnstalleerd: {}",
+                           name_or_path, date, versions)};
+}
+
+std::vector<std::shared_ptr<const RulePack>> PackRegistry::joining_packs(std::string_view date) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  scan();
+  std::vector<std::shared_ptr<const RulePack>> out;
+  for (const auto& [name, versions] : versions_) {
+    auto chosen = pick(versions, date);
+    if (chosen && !chosen->manifest.joins_when_present.empty()) out.push_back(chosen);
+  }
+  return out;
 }
 
 struct Evaluator::Impl {
@@ -114,7 +203,7 @@ std::vector<std::shared_ptr<const RulePack>> choose_packs(PackRegistry& registry
   std::vector<std::shared_ptr<const RulePack>> packs;
   if (!choice.named.empty()) {
     for (const std::string& name : choice.named) {
-      auto pack = registry.get(name);
+      auto pack = registry.get(name, s.ingediend);
       if (!pack) {
         if (pack_failure != nullptr) *pack_failure = true;
         add_input_error(
@@ -132,7 +221,7 @@ std::vector<std::shared_ptr<const RulePack>> choose_packs(PackRegistry& registry
     return packs;
   }
   if (!s.regeling.empty()) {
-    auto pack = registry.get(s.regeling);
+    auto pack = registry.get(s.regeling, s.ingediend);
     if (!pack) {
       add_input_error(report, s, "aanvraag.regeling",
                       fmt::format("onbekende regeling '{}': {}", s.regeling, pack.error().message));
@@ -145,7 +234,7 @@ std::vector<std::shared_ptr<const RulePack>> choose_packs(PackRegistry& registry
       }
     }
   }
-  for (const auto& joining : registry.joining_packs()) {
+  for (const auto& joining : registry.joining_packs(s.ingediend)) {
     bool present = false;
     for (const std::string& key : joining->manifest.joins_when_present) {
       present = present || s.doc.find(s.doc.root(), key) != kNoNode;

@@ -78,14 +78,18 @@ std::optional<InputError> check_toml_depth(std::string_view text, unsigned max_d
         while (p < end) {
           char d = *p;
           if (d == '\n') {
-            newline(p);
             if (!multi) break;  // unterminated single-line string: toml++ reports it
+            newline(p);
           } else if (basic && d == '\\') {
             ++p;
             if (p < end && *p == '\n') newline(p);
           } else if (d == static_cast<char>(c) &&
                      (!multi || starts(p, basic ? "\"\"\"" : "\'\'\'"))) {
             p += multi ? 3 : 1;
+            // A multi-line string may end in one or two quotes of its own ("""a""""" is a"");
+            // toml++ reads them as content. Taken for the start of a new string, they would
+            // hide the rest of the line, and its brackets and dots, from this scan.
+            for (int extra = 0; multi && extra < 2 && p < end && *p == d; ++extra) ++p;
             break;
           }
           ++p;

@@ -65,6 +65,7 @@ struct SandboxCore {
   bool loading = false;
   bool tracing = false;
   RuleTrace* trace = nullptr;
+  const Document* traced_submission = nullptr;  ///< reads of other documents are parameters
   const HostData* host = nullptr;
   std::string regio;
   std::vector<RecordedOutcome> outcomes;

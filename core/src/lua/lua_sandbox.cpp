@@ -583,6 +583,41 @@ std::size_t LuaSandbox::memory_in_use() const {
   return state_->used;
 }
 
+std::map<std::string, std::vector<std::string>> LuaSandbox::environment() const {
+  std::map<std::string, std::vector<std::string>> names;
+  lua_State* L = state_->L;
+  int base = lua_gettop(L);
+  // The keys of the proxy at `proxy`, through proxy_aware_next (the contents stay hidden).
+  auto table_keys = [&](int proxy, std::vector<std::string>& out) {
+    lua_pushnil(L);  // key
+    for (;;) {
+      lua_pushcfunction(L, proxy_aware_next);
+      lua_pushvalue(L, proxy);
+      lua_pushvalue(L, -3);
+      lua_call(L, 2, 2);
+      if (lua_isnil(L, -2)) {
+        lua_pop(L, 3);
+        return;
+      }
+      if (lua_type(L, -2) == LUA_TSTRING) out.emplace_back(lua_tostring(L, -2));
+      lua_pop(L, 1);      // value
+      lua_remove(L, -2);  // previous key
+    }
+  };
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &kEnvKey);
+  int env = lua_gettop(L);
+  std::vector<std::string> globals;
+  table_keys(env, globals);
+  for (const std::string& g : globals) {
+    std::vector<std::string>& members = names[g];
+    lua_getfield(L, env, g.c_str());
+    if (lua_type(L, -1) == LUA_TTABLE) table_keys(lua_gettop(L), members);
+    lua_pop(L, 1);
+  }
+  lua_settop(L, base);
+  return names;
+}
+
 namespace {
 
 struct Sealer {
@@ -853,14 +888,19 @@ void LuaSandbox::run_pack(int handle, const RulePack& pack, const Document& para
   // While tracing (explain), the submission gets proxies that record every read.
   int submission_ref = st.submission_ref;
   int trace_ref = LUA_NOREF;
+  int trace_params_ref = LUA_NOREF;
   if (trace != nullptr && st.submission != nullptr) {
     st.tracing = true;
+    st.traced_submission = st.submission;
     auto make = [&](lua_State* S) {
       push_document_proxy(S, st.submission, st.submission->root());
       trace_ref = luaL_ref(S, LUA_REGISTRYINDEX);
+      push_document_proxy(S, &params, params.root());
+      trace_params_ref = luaL_ref(S, LUA_REGISTRYINDEX);
     };
     protected_call(L, make);
     submission_ref = trace_ref;
+    params_ref = trace_params_ref;
   }
 
   for (std::size_t i = 0; i < loaded.rules.size(); ++i) {
@@ -951,6 +991,8 @@ void LuaSandbox::run_pack(int handle, const RulePack& pack, const Document& para
   }
 
   if (trace_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, trace_ref);
+  if (trace_params_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, trace_params_ref);
+  st.traced_submission = nullptr;
   st.tracing = false;
   st.trace = nullptr;
   st.host = nullptr;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,7 @@ struct RuleDecl {
   std::string description;
   std::string file;  ///< script path as shown to users
   int line = 0;
+  int check_line = 0;  ///< the line where check's function starts (lint matches parameter reads)
 };
 
 /// A problem found while loading a pack's scripts, located in a file.
@@ -65,6 +67,33 @@ struct PluginBinding {
   PluginFunction fn;
 };
 
+/// What `meetlat lint` learns from a script without running it (chunk_facts.cpp).
+struct ScriptFacts {
+  struct Global {
+    std::string name;
+    int line = 0;
+    bool write = false;
+  };
+  struct Field {  // a member of a global table: money.foo
+    std::string table;
+    std::string field;
+    int line = 0;
+  };
+  struct ParamRead {  // parameter `param` (0-based) of the function defined at function_line
+    int function_line = 0;
+    int param = 0;
+    std::string field;
+    int line = 0;
+  };
+  std::vector<Global> globals;
+  std::vector<Field> fields;
+  std::vector<ParamRead> param_reads;
+  std::string error;  ///< a syntax error ("file:line: message"), else empty
+};
+
+/// Compiles a script (text only) and reads its globals, library members and parameter reads.
+ScriptFacts analyze_script(const PackScript& script);
+
 class LuaSandbox {
  public:
   explicit LuaSandbox(const Limits& limits, std::vector<PluginBinding> plugins = {});
@@ -89,6 +118,10 @@ class LuaSandbox {
 
   /// Bytes the Lua state holds now (for the memory benchmark and the soak test).
   std::size_t memory_in_use() const;
+
+  /// The names rules can use: every global of the rule environment, and for the tables among
+  /// them (string, money, nl, ...) their members. For `meetlat lint`.
+  std::map<std::string, std::vector<std::string>> environment() const;
 
   struct State;  // defined in lua_sandbox.cpp
 

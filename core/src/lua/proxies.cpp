@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "lua_internal.h"
+#include "meetlat/money.h"
 
 namespace meetlat::lua_detail {
 
@@ -401,7 +402,22 @@ int trace_index(lua_State* L) {
           path += lua_type(L, 2) == LUA_TNUMBER ? fmt::format("{}", lua_tointeger(L, 2))
                                                 : std::string(luaL_optstring(L, 2, "?"));
         }
-        c.trace->reads.push_back({std::move(path), describe_value(L, 4)});
+        if (doc != c.traced_submission) path = "p." + path;  // a parameter
+        std::string shown = describe_value(L, 4);
+        // Money is cents in Lua; show it as the amount a reader knows.
+        const Node* member = nullptr;
+        if (n.kind == NodeKind::array && lua_isinteger(L, 2)) {
+          lua_Integer k = lua_tointeger(L, 2);
+          NodeId m = n.first_child;
+          for (lua_Integer i = 1; m != kNoNode && i < k; ++i) m = doc->node(m).next_sibling;
+          if (k >= 1 && m != kNoNode) member = &doc->node(m);
+        } else if (n.kind == NodeKind::table) {
+          member = find_member(L, *doc, n, 2);
+        }
+        if (member != nullptr && member->kind == NodeKind::money) {
+          shown = format_euro(member->value.cents) + "  (" + shown + " cent)";
+        }
+        c.trace->reads.push_back({std::move(path), std::move(shown)});
       } catch (...) {
       }
     }

@@ -100,7 +100,11 @@ int l_rule(lua_State* L) {
   };
   bool has_check = lua_type(L, 8) == LUA_TFUNCTION;
   int check_ref = LUA_NOREF;
+  int check_line = 0;
   if (has_check) {
+    lua_Debug fn_info{};
+    lua_pushvalue(L, 8);
+    if (lua_getinfo(L, ">S", &fn_info) != 0) check_line = fn_info.linedefined;
     lua_pushvalue(L, 8);
     check_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   }
@@ -115,6 +119,7 @@ int l_rule(lua_State* L) {
     std::string_view severity = text_at(7);
     pending.decl.file = c.loading_file;
     pending.decl.line = line;
+    pending.decl.check_line = check_line;
     std::string where = pending.decl.id.empty() ? std::string("regel zonder id")
                                                 : fmt::format("regel {}", pending.decl.id);
     if (pending.decl.id.empty()) {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <set>
 
@@ -285,7 +286,42 @@ std::string RulePack::why_not_applicable(const Submission& s) const {
   return {};
 }
 
-Expected<std::shared_ptr<const RulePack>> read_rule_pack(const fs::path& dir) {
+namespace {
+// The messages above are all "file[:line[:column]]: text", made in this file; split them back
+// into their parts for callers that list problems one by one (meetlat lint).
+PackProblem split_problem(const std::string& s) {
+  PackProblem p;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::size_t colon = s.find(':', i);
+    if (colon == std::string::npos) break;
+    bool digit_next =
+        colon + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[colon + 1]));
+    bool space_next = colon + 1 < s.size() && s[colon + 1] == ' ';
+    if (digit_next || space_next) {
+      p.file = s.substr(0, colon);
+      std::size_t pos = colon + 1;
+      int* numbers[] = {&p.line, &p.column};
+      for (int* n : numbers) {
+        if (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) {
+          std::size_t end = s.find(':', pos);
+          *n = std::atoi(s.substr(pos, end - pos).c_str());
+          pos = end == std::string::npos ? s.size() : end + 1;
+        }
+      }
+      while (pos < s.size() && s[pos] == ' ') ++pos;
+      p.message = s.substr(pos);
+      return p;
+    }
+    i = colon + 1;
+  }
+  p.message = s;
+  return p;
+}
+}  // namespace
+
+Expected<std::shared_ptr<const RulePack>> read_rule_pack(const fs::path& dir,
+                                                         std::vector<PackProblem>* problems) {
   auto pack = std::make_shared<RulePack>();
   pack->dir = dir;
   std::vector<std::string> errors;
@@ -294,7 +330,10 @@ Expected<std::shared_ptr<const RulePack>> read_rule_pack(const fs::path& dir) {
 
   std::string manifest_text;
   auto manifest = detail::parse_toml_file(manifest_file, manifest_text);
-  if (!manifest) return Error{manifest.error().message};
+  if (!manifest) {
+    if (problems != nullptr) problems->push_back(split_problem(manifest.error().message));
+    return Error{manifest.error().message};
+  }
   hash_input += fmt::format("pack.toml\n{}\n{}", manifest_text.size(), manifest_text);
   ManifestReader r(manifest_file, errors);
   PackManifest& m = pack->manifest;
@@ -302,7 +341,19 @@ Expected<std::shared_ptr<const RulePack>> read_rule_pack(const fs::path& dir) {
   r.unknown_keys(top, "", {"pack", "applies_to", "documents", "parameters", "params", "schema"});
 
   if (const toml::table* p = top["pack"].as_table()) {
-    r.unknown_keys(*p, "pack", {"name", "version", "title", "description"});
+    r.unknown_keys(*p, "pack",
+                   {"name", "version", "title", "description", "geldig_vanaf", "geldig_tot"});
+    for (auto [key, out] :
+         {std::pair{"geldig_vanaf", &m.valid_from}, std::pair{"geldig_tot", &m.valid_to}}) {
+      if (const toml::node* d = p->get(key)) {
+        if (const auto* date = d->as_date()) {
+          *out = fmt::format("{:04}-{:02}-{:02}", date->get().year, date->get().month,
+                             date->get().day);
+        } else {
+          r.error(d->source(), fmt::format("[pack].{}", key), "moet een datum zijn (2021-01-01)");
+        }
+      }
+    }
     m.name = r.text(*p, "pack", "name", true);
     m.version = r.text(*p, "pack", "version", true);
     m.title = r.text(*p, "pack", "title", true);
@@ -481,7 +532,10 @@ Expected<std::shared_ptr<const RulePack>> read_rule_pack(const fs::path& dir) {
 
   if (!errors.empty()) {
     std::string message;
-    for (const auto& e : errors) message += e + "\n";
+    for (const auto& e : errors) {
+      message += e + "\n";
+      if (problems != nullptr) problems->push_back(split_problem(e));
+    }
     return Error{std::move(message)};
   }
   pack->hash = "sha256:" + sha256_hex(hash_input);

@@ -19,9 +19,22 @@
  *   (b) report formats: meetlat check --format html
  *
  * Values cross the boundary as meetlat_value (nil, boolean, integer, number, string). Strings
- * passed to a plugin are valid until it returns; strings it returns are copied by the host
- * before the next call into the plugin. A plugin function that fails reports a message through
- * result->error; the calling rule then gets outcome `error` (never a crash, never a pass).
+ * passed to a plugin are valid until it returns; strings it returns (values and result->error)
+ * must stay valid until the function returns to the host, which copies them at once: static or
+ * thread-local storage is the usual choice (functions run on several threads). A plugin function
+ * that fails reports a message through result->error; the calling rule then gets outcome `error`
+ * (never a crash, never a pass). The host also turns a malformed result (count out of range, an
+ * unknown kind, a NULL string with a length) into `error`.
+ *
+ * What the host cannot contain: a C++ exception must never leave a plugin function (catch
+ * everything at the boundary and report it through result->error), and a plugin that crashes
+ * (segmentation fault, abort) takes the whole meetlat process down with it. Plugins run in the
+ * engine's process; only trusted plugins belong on the search path (docs/plugins.md).
+ *
+ * Names: namespaces and function names are lower-case Lua identifiers ([a-z_][a-z0-9_]*) and a
+ * namespace may not be a name of the rule API itself (money, string, pass, ...); format names are
+ * [a-z0-9_-]+ and may not be text, json or json-compact. Two plugins may not register the same
+ * ns.name or format, nor have the same info->name.
  *
  * Everything here is plain C99 so that a plugin can be written in C or in C++ (or anything that
  * speaks the C ABI), and built without any other header of the engine.
@@ -80,9 +93,16 @@ typedef void (*meetlat_function)(void* context, const meetlat_value* args, int n
                                  meetlat_result* result);
 
 /* A report format writes one document to `out` (through `write`), in three steps: begin, one
- * call per submission with its report as the JSON object of interfaces.md (`submissions[i]`),
- * and end with the JSON array of packs used. JSON is the stable, documented shape of a report,
- * so a format plugin needs no engine types. Return 0 on success. */
+ * call per submission with its report as the JSON object of interfaces.md (`submissions[i]`,
+ * compact, UTF-8), and end with the JSON array of packs used. JSON is the stable, documented
+ * shape of a report, so a format plugin needs no engine types. Return 0 on success.
+ *
+ * The three steps run on one thread, in order. After a successful begin, end is called exactly
+ * once, also after a failed submission step (no further submission is then passed) or when the
+ * batch stops early (then with "[]"): end frees the state. When begin fails, neither is called,
+ * so begin frees what it allocated. A format must be deterministic (no clock, no random): its
+ * output is compared with golden files. `write` returns non-zero when the output cannot be
+ * written; the step should then fail. */
 typedef int (*meetlat_write_fn)(void* sink, const char* bytes, size_t length);
 typedef struct meetlat_report_format {
   const char* name;        /* --format NAME, e.g. "html" */
@@ -106,7 +126,10 @@ typedef struct meetlat_host_v1 {
                            const char* description, meetlat_function fn, void* context);
   /* Registers a report format. Returns 0, or non-zero when the name is taken. */
   int (*register_format)(void* host, const meetlat_report_format* format);
-  /* Says why init (or a format step) failed; the host adds the file and the symbol. */
+  /* Says why init (or a format step) failed; the host adds the file and the symbol. The table
+   * stays valid as long as the plugin is loaded, so a format may call fail() in its steps: pass
+   * the table as the format's `context` (one process may load a plugin into several hosts, and
+   * dlopen gives them all the same instance of its globals). */
   void (*fail)(void* host, const char* message);
   /* The engine version, e.g. "0.1.0". */
   const char* engine_version;

@@ -103,6 +103,32 @@ local function find_post(index, u)
   return found, n
 end
 
+-- De bedragen die een tekst noemt, gelezen met nl.zoek_bedrag (plugin nl: "€ 10.000",
+-- "€ 1.082.131,50"). Een bedrag direct na "a" of "à", of gevolgd door "per ..." of "/..."
+-- (anders dan per jaar), is een tarief ("a € 95", "€ 4.000 per bijeenkomst"), geen bedrag van
+-- een post: zo'n bedrag telt niet mee.
+local function amounts_in(text)
+  local totals = {}
+  local init = 1
+  while true do
+    local cents, first, last = nl.zoek_bedrag(text, init)
+    if cents == nil then return totals end
+    local before = string.sub(text, math.max(1, first - 4), first - 1)
+    local after = string.sub(text, last + 1, last + 24)
+    local unit = string.match(after, "^%s*per%s+(%a+)") or string.match(after, "^%s*/%s*(%a+)")
+    local rate = string.match(before, "%sa%s*$") ~= nil or string.match(before, "à%s*$") ~= nil
+      or (unit ~= nil and unit ~= "jaar")
+    if not rate then totals[#totals + 1] = cents end
+    init = last + 1
+  end
+end
+
+local function euros(list)
+  local shown = {}
+  for i, cents in ipairs(list) do shown[i] = nl.euro(cents) end
+  return table.concat(shown, " en ")
+end
+
 rule {
   id = "BG-05",
   title = "Bedragen in de tekst stemmen overeen met de begroting",
@@ -122,6 +148,15 @@ rule {
     for _, u in ipairs(b.uitspraak) do
       local post, n = find_post(index, u)
       local quote = u.tekst and (" Tekst: “" .. u.tekst .. "”") or ""
+      -- Het bedrag van een uitspraak is overgenomen uit haar tekst: de tekst moet het noemen.
+      if u.tekst ~= nil and u.bedrag ~= nil then
+        local named = amounts_in(u.tekst)
+        if #named > 0 and not contains(named, u.bedrag) then
+          f:add(("Uitspraak over post '%s': de tekst noemt %s, maar bij de uitspraak staat %s. "
+            .. "Neem het bedrag over zoals het in de tekst staat.%s")
+            :format(u.post or "?", euros(named), euro(u.bedrag), quote), path(u, "bedrag"))
+        end
+      end
       if post == nil then
         f:add(("Uitspraak over post '%s'%s: zo'n post staat niet in de begroting.%s")
           :format(u.post or "?", u.categorie and (" (" .. u.categorie .. ")") or "", quote),

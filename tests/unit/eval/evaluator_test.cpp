@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "meetlat/batch.h"
+#include "meetlat/live_registry.h"
 #include "meetlat/report.h"
 #include "support.h"
 
@@ -202,4 +203,96 @@ TEST_CASE("exit status follows interfaces.md", "[batch]") {
   CHECK(s.exit_status() == 2);
   s.pack_failure = true;
   CHECK(s.exit_status() == 3);
+}
+
+TEST_CASE("the pack version in force on the submission date is chosen", "[eval][versions]") {
+  TempDir dir;
+  auto version = [&](const std::string& folder, const std::string& v, const std::string& period,
+                     const std::string& limit) {
+    dir.write("rules/" + folder + "/pack.toml", "[pack]\nname = \"regeling\"\nversion = \"" + v +
+                                                    "\"\ntitle = \"R\"\n" + period +
+                                                    "\n[parameters.limiet]\ntype = \"money\"\n");
+    dir.write("rules/" + folder + "/params.toml",
+              "limiet = " + limit + "\n[[versions]]\ngeldig_vanaf = 2022-07-01\nlimiet = 1\n");
+    dir.write("rules/" + folder + "/rules/r.lua", R"lua(
+rule { id = "R-01", title = "limiet", severity = "blocking", source = "s", quote = "q",
+  check = function(s, p) return pass(euro(p.limiet)) end }
+)lua");
+  };
+  version("regeling-1", "1.0.0", "geldig_tot = 2020-12-31", "1000");
+  version("regeling-2", "2.0.0", "geldig_vanaf = 2021-01-01", "2000");
+  version("regeling-10", "10.0.0", "geldig_vanaf = 2030-01-01", "9000");
+  PackSearchPath path;
+  path.add(dir.path() / "rules");
+  auto registry = std::make_shared<PackRegistry>(path);
+  Evaluator ev(registry, Limits{});
+  auto run = [&](const std::string& date) {
+    Submission s = parse_submission(
+        "[aanvraag]\nsoort = \"initiatief\"\nregeling = \"regeling\"\n"
+        "regio = \"x\"\ntitel = \"x\"\ningediend = " +
+            date + "\n",
+        SubmissionFormat::toml, "s.toml");
+    return ev.evaluate(s, PackChoice{}, HostData{});
+  };
+  SubmissionReport old = run("2020-06-01");
+  REQUIRE(old.packs.size() == 1);
+  CHECK(old.packs[0].version == "1.0.0");
+  CHECK(old.rules[0].message == "€ 1.000");
+  SubmissionReport now = run("2021-03-01");
+  CHECK(now.packs[0].version == "2.0.0");
+  CHECK(now.rules[0].message == "€ 2.000");
+  // Within a version, dated parameter values ([[versions]] in params.toml) apply too.
+  SubmissionReport later = run("2022-08-01");
+  CHECK(later.packs[0].version == "2.0.0");
+  CHECK(later.packs[0].params_version == "2022-07-01 t/m …");
+  CHECK(later.rules[0].message == "€ 1");
+  // "10.0.0" > "2.0.0": versions compare as numbers.
+  CHECK(run("2031-01-01").packs[0].version == "10.0.0");
+  CHECK(compare_versions("1.10.0", "1.9.2") > 0);
+  CHECK(compare_versions("2.0", "2.0.0") < 0);
+  CHECK(compare_versions("1.0.0", "1.0.0") == 0);
+}
+
+TEST_CASE("live registry: a change reloads, a broken edit keeps the last good version",
+          "[eval][reload]") {
+  TempDir dir;
+  auto write_rule = [&](const std::string& message) {
+    dir.write("rules/p/rules/r.lua",
+              "rule { id = \"R-01\", title = \"t\", severity = \"blocking\", source = \"s\", "
+              "quote = \"q\",\n  check = function(s, p) return pass(\"" +
+                  message + "\") end }\n");
+  };
+  dir.write("rules/p/pack.toml", manifest("p"));
+  write_rule("eerste");
+  PackSearchPath path;
+  path.add(dir.path() / "rules");
+  LiveRegistry live(path, {}, Limits{});
+  CHECK(live.status().ok);
+  auto message = [&]() {
+    Evaluator ev(live.current(), Limits{});
+    Submission s = parse_submission(kInitiative, SubmissionFormat::toml, "s.toml");
+    return ev.evaluate(s, PackChoice{{"p"}}, HostData{}).rules.at(0).message;
+  };
+  CHECK(message() == "eerste");
+  CHECK_FALSE(live.poll().changed);
+
+  write_rule("tweede");
+  auto changed = live.poll();
+  CHECK(changed.changed);
+  CHECK(changed.ok);
+  CHECK(changed.generation == 1);
+  CHECK(message() == "tweede");
+
+  dir.write("rules/p/rules/r.lua", "rule { id = \"R-01\",\n  title = \n}\n");  // broken
+  auto broken = live.poll();
+  CHECK(broken.changed);
+  CHECK_FALSE(broken.ok);
+  CHECK(broken.error.find("r.lua:3") != std::string::npos);
+  CHECK(broken.generation == 1);
+  CHECK(message() == "tweede");  // the last good version keeps serving
+
+  write_rule("derde");
+  auto fixed = live.poll();
+  CHECK(fixed.ok);
+  CHECK(message() == "derde");
 }

@@ -244,6 +244,63 @@ TEST_CASE("deep nesting is refused before it reaches the parsers", "[reader][hos
   for (const auto& e : ok.errors) CHECK(e.message.find("diep") == std::string::npos);
 }
 
+// Found with tests/fuzz (docs/hardening.md, "Fuzzing"): a multi-line string may end in one or two
+// quotes of its own; the depth pre-scan took them for the start of a new string and skipped the
+// rest of the line, so deep nesting after them reached toml++ and the recursive conversion
+// (a stack overflow in `meetlat check`).
+TEST_CASE("fuzz: quotes closing a multi-line string do not hide nesting", "[reader][hostile]") {
+  std::string dotted = "k";
+  for (int i = 0; i < 100000; ++i) dotted += ".k";
+  std::string brackets = std::string(100000, '[') + std::string(100000, ']');
+  for (std::string open : {R"("""a"""")", R"('''a''''')"}) {
+    Submission k = parse_submission("x = { y = " + open + ", " + dotted + " = 1 }\n",
+                                    SubmissionFormat::toml, "dotted.toml");
+    REQUIRE(k.errors.size() == 1);
+    CHECK(k.errors[0].message.find("te diep genest") != std::string::npos);
+    Submission b = parse_submission("x = [ " + open + ", " + brackets + " ]\n",
+                                    SubmissionFormat::toml, "brackets.toml");
+    REQUIRE(b.errors.size() == 1);
+    CHECK(b.errors[0].message.find("te diep genest") != std::string::npos);
+  }
+  // Shallow, the same strings read as TOML says: the extra quotes are part of the text.
+  Submission ok = parse_submission(std::string(kInitiative) + R"(omschrijving = """a"""""
+nulmeting = '''b''''
+)",
+                                   SubmissionFormat::toml, "ok.toml");
+  INFO(all_errors(ok));
+  REQUIRE(ok.readable());
+  CHECK(ok.doc.node(ok.doc.find_path("initiatief.omschrijving")).text == "a\"\"");
+  CHECK(ok.doc.node(ok.doc.find_path("initiatief.nulmeting")).text == "b'");
+  // An unterminated string ends at its line; the lines after it are counted once.
+  auto deep = detail::check_toml_depth("a = \"x\nb = [[[[\n", 2);
+  REQUIRE(deep.has_value());
+  CHECK(deep->line == 2);
+}
+
+// Found with tests/fuzz: toml++ 3.3 asks its Unicode whitespace table about non-ASCII characters
+// between tokens and after a line-ending backslash, and for many of them that table reaches
+// __builtin_unreachable() (upstream issues #190 and #295). Debian's build answers correctly;
+// these cases pin that down.
+TEST_CASE("fuzz: non-ASCII characters where toml++ looks for whitespace", "[reader][hostile]") {
+  for (const char* text : {"\u00e9", "x = 1 \u00e9\n", "a = { b = 1, \u00e9 = 2 }\n",
+                           "\u032a = 1\n", "s = \"\"\"\\\u00e9\"\"\"\n"}) {
+    Submission s = parse_submission(text, SubmissionFormat::toml, "u.toml");
+    INFO(text);
+    REQUIRE(s.errors.size() == 1);
+    CHECK(s.errors[0].message.find("TOML-syntaxfout") != std::string::npos);
+    CHECK(s.errors[0].line == 1);
+  }
+  // After a line-ending backslash, text may go on with any character.
+  Submission ok = parse_submission(std::string(kInitiative) +
+                                       "omschrijving = \"\"\"Met \\\n  \u00e9\u00e9n plan \\\n"
+                                       "\u00a7 3 en \\\n\u3001 \\\n\ufe10\"\"\"\n",
+                                   SubmissionFormat::toml, "ok.toml");
+  INFO(all_errors(ok));
+  REQUIRE(ok.readable());
+  CHECK(ok.doc.node(ok.doc.find_path("initiatief.omschrijving")).text ==
+        "Met \u00e9\u00e9n plan \u00a7 3 en \u3001 \ufe10");
+}
+
 TEST_CASE("only regular files of bounded size are read", "[reader][hostile]") {
   TempDir dir;
   Submission d = read_submission(dir.path().string() + "/", {});

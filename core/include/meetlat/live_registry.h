@@ -1,0 +1,75 @@
+// Hot reload of rule packs (issue "Policy staff's workflow": `meetlat check --watch`; issue
+// "meetlat serve": packs reload atomically). A LiveRegistry notices when any file of the packs on
+// its search path changes, reads and loads every pack again, and only then switches over; an edit
+// that breaks a pack keeps the last good version in use and reports the error.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "meetlat/evaluator.h"
+#include "meetlat/limits.h"
+
+namespace meetlat {
+
+/// A cheap summary of a set of files: path, size and modification time of each.
+class FileFingerprint {
+ public:
+  /// Every regular file under `roots` (recursively; hidden entries skipped) and the roots that
+  /// are files themselves.
+  static FileFingerprint of(const std::vector<std::filesystem::path>& roots);
+  bool operator==(const FileFingerprint& o) const { return entries_ == o.entries_; }
+  bool operator!=(const FileFingerprint& o) const { return !(*this == o); }
+  std::size_t size() const { return entries_.size(); }
+
+ private:
+  struct Entry {
+    std::string path;
+    std::uintmax_t size;
+    std::int64_t mtime_ns;
+    bool operator==(const Entry& o) const {
+      return path == o.path && size == o.size && mtime_ns == o.mtime_ns;
+    }
+  };
+  std::vector<Entry> entries_;
+};
+
+class LiveRegistry {
+ public:
+  /// `extra_packs`: packs named by path (outside the search path) that are watched too.
+  LiveRegistry(PackSearchPath path, std::vector<std::string> extra_packs, const Limits& limits,
+               const std::vector<PluginBinding>* plugins = nullptr);
+
+  /// The registry in use: the last version in which every pack loaded.
+  std::shared_ptr<PackRegistry> current() const;
+
+  struct Status {
+    bool changed = false;  ///< files changed since the last poll
+    bool ok = true;        ///< the current registry reflects the files (no broken edit)
+    std::string error;     ///< why the last reload was refused, with file and line
+    int generation = 0;    ///< incremented on every successful switch
+  };
+  /// Checks the files; when they changed, reloads and switches if every pack loads.
+  Status poll();
+  /// The state after the last poll.
+  Status status() const;
+
+ private:
+  std::vector<std::filesystem::path> roots() const;
+  /// Reads and loads every pack; the error lists each problem, else empty.
+  std::string try_load(const std::shared_ptr<PackRegistry>& candidate) const;
+
+  PackSearchPath path_;
+  std::vector<std::string> extra_;
+  Limits limits_;
+  const std::vector<PluginBinding>* plugins_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<PackRegistry> current_;
+  FileFingerprint fingerprint_;
+  Status status_;
+};
+
+}  // namespace meetlat

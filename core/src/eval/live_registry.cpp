@@ -1,0 +1,112 @@
+// See live_registry.h.
+#include "meetlat/live_registry.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace meetlat {
+
+namespace fs = std::filesystem;
+
+FileFingerprint FileFingerprint::of(const std::vector<fs::path>& roots) {
+  FileFingerprint f;
+  std::error_code ec;
+  auto add = [&](const fs::path& p) {
+    auto size = fs::file_size(p, ec);
+    if (ec) return;
+    auto time = fs::last_write_time(p, ec);
+    if (ec) return;
+    f.entries_.push_back(
+        {p.string(), size,
+         std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count()});
+  };
+  for (const auto& root : roots) {
+    if (fs::is_regular_file(root, ec)) {
+      add(root);
+      continue;
+    }
+    if (!fs::is_directory(root, ec)) continue;
+    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      std::string name = it->path().filename().string();
+      if (!name.empty() && name[0] == '.') {
+        if (it->is_directory(ec)) it.disable_recursion_pending();
+        continue;
+      }
+      if (it->is_regular_file(ec)) add(it->path());
+    }
+  }
+  std::sort(f.entries_.begin(), f.entries_.end(),
+            [](const Entry& a, const Entry& b) { return a.path < b.path; });
+  return f;
+}
+
+LiveRegistry::LiveRegistry(PackSearchPath path, std::vector<std::string> extra_packs,
+                           const Limits& limits, const std::vector<PluginBinding>* plugins)
+    : path_(std::move(path)), extra_(std::move(extra_packs)), limits_(limits), plugins_(plugins) {
+  current_ = std::make_shared<PackRegistry>(path_);
+  fingerprint_ = FileFingerprint::of(roots());
+  status_.error = try_load(current_);
+  status_.ok = status_.error.empty();
+}
+
+std::vector<fs::path> LiveRegistry::roots() const {
+  std::vector<fs::path> out = path_.dirs();
+  for (const auto& e : extra_) out.emplace_back(e);
+  return out;
+}
+
+std::string LiveRegistry::try_load(const std::shared_ptr<PackRegistry>& candidate) const {
+  std::string errors;
+  Evaluator probe(candidate, limits_, plugins_);
+  std::vector<std::string> names = extra_;
+  for (const auto& dir : path_.all_packs()) names.push_back(dir.string());
+  for (const auto& name : names) {
+    auto pack = candidate->get(name);
+    if (!pack) {
+      errors += pack.error().message;
+      if (errors.back() != '\n') errors += '\n';
+      continue;
+    }
+    auto loaded = probe.load(*pack);
+    if (!loaded) errors += loaded.error().message;
+  }
+  return errors;
+}
+
+std::shared_ptr<PackRegistry> LiveRegistry::current() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return current_;
+}
+
+LiveRegistry::Status LiveRegistry::status() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return status_;
+}
+
+LiveRegistry::Status LiveRegistry::poll() {
+  FileFingerprint now = FileFingerprint::of(roots());
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (now == fingerprint_) {
+      status_.changed = false;
+      return status_;
+    }
+    fingerprint_ = now;
+  }
+  // Read and load everything anew, outside the lock: evaluations keep using the current set.
+  auto candidate = std::make_shared<PackRegistry>(path_);
+  std::string error = try_load(candidate);
+  std::lock_guard<std::mutex> lock(mutex_);
+  status_.changed = true;
+  status_.error = error;
+  status_.ok = error.empty();
+  if (status_.ok) {
+    current_ = std::move(candidate);
+    ++status_.generation;
+  }
+  return status_;
+}
+
+}  // namespace meetlat
