@@ -64,8 +64,14 @@ void print_text(const SubmissionReport& r, const RuleTrace& trace) {
     std::printf("  Gegevens: %s\n", ev.c_str());
   }
   if (rule.outcome == Outcome::error) std::printf("\n%s\n", rule.detail.c_str());
-  std::printf("Rekenwerk: ongeveer %llu instructies\n",
-              static_cast<unsigned long long>(rule.instructions));
+  // The budget hook counts in steps of 1000 instructions (lua_sandbox.cpp): below one step the
+  // count is 0, which would read as "no work at all".
+  if (rule.instructions < 1000) {
+    std::printf("Rekenwerk: minder dan 1000 Lua-instructies\n");
+  } else {
+    std::printf("Rekenwerk: ongeveer %llu Lua-instructies\n",
+                static_cast<unsigned long long>(rule.instructions));
+  }
 }
 
 void print_json(const SubmissionReport& r, const RuleTrace& trace) {

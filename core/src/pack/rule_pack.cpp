@@ -143,7 +143,7 @@ void check_param(Document& doc, NodeId id, const ParamDecl& decl, const std::str
                          ? convert_to_money(m)
                          : MoneyProblem::syntax;
     if (p != MoneyProblem::none) {
-      errors.push_back(fmt::format("{}:{}:{}: {}: bedrag {}", file, m.pos.line, m.pos.column,
+      errors.push_back(fmt::format("{}:{}:{}: {}: de waarde {}", file, m.pos.line, m.pos.column,
                                    doc.path(nid), describe(p)));
     }
   };
