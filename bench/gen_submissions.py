@@ -187,6 +187,11 @@ def to_toml(doc):
     return "\n".join(out)
 
 
+# The expensive paths of the soak pack (bench/soak/packs/soak-vijandig/rules/sv.lua).
+HOSTILE_CASES = ["lus", "geheugen", "patroon", "bericht", "sorteren", "fouttabel", "zwak",
+                 "invoegen", "naam", "terugverwijzing"]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -194,12 +199,19 @@ def main():
     ap.add_argument("--format", choices=["toml", "json", "both"], default="toml")
     ap.add_argument("--seed", type=int, default=2018)
     ap.add_argument("--initiative-share", type=float, default=0.3)
+    ap.add_argument("--hostile-share", type=float, default=0.0,
+                    help="share of submissions with a [vijandig] table that drives the soak "
+                         "pack bench/soak/packs/soak-vijandig into an expensive path (soak.sh)")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     rng = random.Random(args.seed)
+    hostile_rng = random.Random(args.seed + 1)
     for i in range(args.count):
         faulty = rng.random() < 0.2
         doc = initiative(rng, faulty) if rng.random() < args.initiative_share else plan(rng, faulty)
+        # A separate generator keeps the corpus without --hostile-share identical to before.
+        if args.hostile_share > 0 and hostile_rng.random() < args.hostile_share:
+            doc["vijandig"] = {"geval": HOSTILE_CASES[hostile_rng.randrange(len(HOSTILE_CASES))]}
         if args.format in ("toml", "both"):
             with open(os.path.join(args.out, f"{i:06d}.toml"), "w", encoding="utf-8") as f:
                 f.write(to_toml(doc))

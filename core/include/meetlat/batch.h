@@ -20,6 +20,9 @@ struct BatchOptions {
   PackChoice packs;
   Limits limits;
   ReadLimits read_limits;
+  /// Files, bytes and time of the whole batch; submissions past a limit are reported as
+  /// `ongeldig` with an input error naming it.
+  BatchLimits batch_limits;
   const std::vector<PluginBinding>* plugins = nullptr;
   bool profile = false;  ///< collect the cost of every rule (BatchSummary::rule_costs)
 };

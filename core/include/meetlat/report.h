@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
+#include "meetlat/limits.h"
 #include "meetlat/outcome.h"
 
 namespace meetlat {
@@ -17,6 +20,9 @@ std::string_view engine_version();
 struct ReportOptions {
   bool color = false;
   bool verbose = false;  ///< text: also show tracebacks of `error` outcomes
+  /// JSON: the limits in effect, written as the top-level "limits" object (not written when
+  /// absent).
+  std::optional<LimitsInEffect> limits;
 };
 
 /// Writes one report document. render() may run on worker threads (it only reads its argument);

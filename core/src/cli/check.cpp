@@ -63,6 +63,7 @@ void add_check(CLI::App& app, Action& action) {
                   "Stop --watch na zoveel runs (0: tot Ctrl-C); voor scripts en tests")
       ->capture_default_str();
   o->engine.add_to(*cmd);
+  o->engine.add_batch_to(*cmd);
   cmd->add_option("files", o->files, "Aanvragen of mappen")->required();
   cmd->callback([o, &action]() {
     action = [o]() -> int {
@@ -71,6 +72,7 @@ void add_check(CLI::App& app, Action& action) {
       ReportOptions ropts;
       ropts.color = o->format == "text" && use_color(o->color);
       ropts.verbose = o->verbose;
+      ropts.limits = o->engine.in_effect();
       // Plugins first: their formats and their functions for rules. The set outlives the
       // writer and the batch (both call into plugin code).
       auto plugins = o->engine.plugins();
@@ -89,6 +91,7 @@ void add_check(CLI::App& app, Action& action) {
       bo.packs.named = o->packs;
       bo.limits = limits;
       bo.read_limits = o->engine.read_limits();
+      bo.batch_limits = o->engine.batch_limits();
       bo.plugins = &plugins->bindings();
       HostData no_ledger;
       auto files = expand_inputs(o->files);

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -20,8 +21,26 @@ void EngineOptions::add_to(CLI::App& cmd) {
       ->capture_default_str();
   cmd.add_option("--max-file-size", max_file_kb, "Largest submission file accepted, in KiB")
       ->capture_default_str();
+  cmd.add_option("--limit-submission-time", submission_time_ms,
+                 "Time limit for all rules of one submission together, in milliseconds (0: none)")
+      ->capture_default_str();
   cmd.add_option("--plugin-path", plugin_path,
                  "Extra folder with plugins (before MEETLAT_PLUGIN_PATH and the built-in plugins)");
+}
+
+void EngineOptions::add_batch_to(CLI::App& cmd) {
+  cmd.add_option(
+         "--max-batch-files", max_batch_files,
+         "Most submissions in one batch; later ones are reported as not evaluated (0: none)")
+      ->capture_default_str();
+  cmd.add_option("--max-batch-size", max_batch_mb,
+                 "Most bytes of all submissions of a batch together, in MiB; later ones are "
+                 "reported as not evaluated (0: none)")
+      ->capture_default_str();
+  cmd.add_option("--limit-batch-time", batch_time_s,
+                 "Time limit for a whole batch, in seconds; submissions not started by then are "
+                 "reported as not evaluated (0: none)")
+      ->capture_default_str();
 }
 
 Limits EngineOptions::limits() const {
@@ -29,7 +48,20 @@ Limits EngineOptions::limits() const {
   l.rule.instructions = instructions;
   l.rule.time = std::chrono::milliseconds(time_ms);
   l.rule.memory = memory_mb << 20;
+  l.submission_time = std::chrono::milliseconds(std::max(0LL, submission_time_ms));
   return l;
+}
+
+BatchLimits EngineOptions::batch_limits() const {
+  BatchLimits b;
+  b.max_files = max_batch_files;
+  b.max_bytes = max_batch_mb << 20;
+  b.time = std::chrono::milliseconds(std::max(0LL, batch_time_s) * 1000);
+  return b;
+}
+
+LimitsInEffect EngineOptions::in_effect() const {
+  return {limits(), batch_limits(), read_limits().max_file_bytes};
 }
 
 ReadLimits EngineOptions::read_limits() const {

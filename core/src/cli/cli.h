@@ -28,11 +28,20 @@ struct EngineOptions {
   long long time_ms = Limits{}.rule.time.count();
   std::size_t memory_mb = Limits{}.rule.memory >> 20;
   std::size_t max_file_kb = ReadLimits{}.max_file_bytes >> 10;
+  long long submission_time_ms = Limits{}.submission_time.count();
   std::vector<std::string> plugin_path;  ///< --plugin-path, before MEETLAT_PLUGIN_PATH
+  // Batch limits (`meetlat check` only: add_batch_to).
+  std::size_t max_batch_files = BatchLimits{}.max_files;
+  std::uint64_t max_batch_mb = BatchLimits{}.max_bytes >> 20;
+  long long batch_time_s = BatchLimits{}.time.count() / 1000;
 
   void add_to(CLI::App& cmd);
+  void add_batch_to(CLI::App& cmd);
   Limits limits() const;
   ReadLimits read_limits() const;
+  BatchLimits batch_limits() const;
+  /// Everything above, for the JSON report's "limits".
+  LimitsInEffect in_effect() const;
   std::shared_ptr<PackRegistry> registry() const;
   /// Loads the plugins on the search path (--plugin-path, MEETLAT_PLUGIN_PATH, the built-in
   /// ones); every refusal is printed to stderr as a warning. Keep the set alive while evaluating.

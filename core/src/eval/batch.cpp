@@ -2,8 +2,11 @@
 // parallel with output in a deterministic order"; "memory flat in the batch size").
 #include "meetlat/batch.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <thread>
 
@@ -79,8 +82,71 @@ void sort_costs(BatchSummary& summary) {
             [](const RuleCost& a, const RuleCost& b) { return a.total_ns > b.total_ns; });
 }
 
-SubmissionReport evaluate_file(Evaluator& ev, const std::string& file, const BatchOptions& o,
-                               const HostData& host, bool& pack_failure) {
+// The batch limits (BatchLimits): files [0, admitted) are evaluated, the rest reported with
+// `refusal`. Decided up front, from the list and the sizes on disk, so that the outcome does not
+// depend on --jobs or on timing.
+struct Admission {
+  std::size_t admitted = 0;
+  std::string refusal;
+};
+
+Admission admit(const std::vector<std::string>& files, const BatchLimits& limits) {
+  Admission a;
+  a.admitted = files.size();
+  if (limits.max_files > 0 && files.size() > limits.max_files) {
+    a.admitted = limits.max_files;
+    a.refusal = fmt::format(
+        "niet beoordeeld: de batch telt {} aanvragen, meer dan de limiet van {} "
+        "(--max-batch-files); deze en alle volgende aanvragen zijn overgeslagen",
+        files.size(), limits.max_files);
+  }
+  if (limits.max_bytes > 0) {
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < a.admitted; ++i) {
+      std::error_code ec;
+      std::uintmax_t size = fs::file_size(files[i], ec);
+      if (ec) continue;  // the reader reports the file itself
+      total += size;
+      if (total > limits.max_bytes) {
+        a.admitted = i;
+        a.refusal = fmt::format(
+            "niet beoordeeld: de aanvragen van de batch zijn samen groter dan de limiet van {} "
+            "MiB (--max-batch-size); deze en alle volgende aanvragen zijn overgeslagen",
+            limits.max_bytes >> 20);
+        break;
+      }
+    }
+  }
+  return a;
+}
+
+SubmissionReport not_evaluated(const std::string& file, std::string why) {
+  SubmissionReport r;
+  r.file = file;
+  r.verdict = Verdict::ongeldig;
+  r.input_errors.push_back({"", 0, 0, std::move(why)});
+  return r;
+}
+
+struct BatchClock {
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  std::chrono::milliseconds limit{0};
+  explicit BatchClock(std::chrono::milliseconds time) : limit(time) {
+    if (time.count() > 0) deadline = std::chrono::steady_clock::now() + time;
+  }
+  bool passed() const { return limit.count() > 0 && std::chrono::steady_clock::now() > deadline; }
+};
+
+SubmissionReport evaluate_file(Evaluator& ev, std::size_t index, const std::string& file,
+                               const BatchOptions& o, const Admission& admission,
+                               const BatchClock& clock, const HostData& host, bool& pack_failure) {
+  if (index >= admission.admitted) return not_evaluated(file, admission.refusal);
+  if (clock.passed()) {
+    return not_evaluated(
+        file, fmt::format("niet beoordeeld: de tijdslimiet van de batch van {} s is overschreden "
+                          "(--limit-batch-time)",
+                          clock.limit.count() / 1000));
+  }
   Submission s = read_submission(file, o.read_limits);
   return ev.evaluate(s, o.packs, host, &pack_failure);
 }
@@ -91,13 +157,16 @@ BatchSummary run_batch(const std::vector<std::string>& files,
                        const std::shared_ptr<PackRegistry>& registry, const BatchOptions& options,
                        const HostData& host, ReportWriter& writer) {
   BatchSummary summary;
+  const Admission admission = admit(files, options.batch_limits);
+  const BatchClock clock(options.batch_limits.time);
   writer.begin();
   unsigned jobs = std::max(1u, std::min<unsigned>(options.jobs, 64));
   if (jobs == 1 || files.size() <= 1) {
     Evaluator ev(registry, options.limits, options.plugins);
-    for (const std::string& f : files) {
+    for (std::size_t i = 0; i < files.size(); ++i) {
       bool pack_failure = false;
-      SubmissionReport r = evaluate_file(ev, f, options, host, pack_failure);
+      SubmissionReport r =
+          evaluate_file(ev, i, files[i], options, admission, clock, host, pack_failure);
       summary.pack_failure = summary.pack_failure || pack_failure;
       tally(summary, r, options.profile);
       writer.submission(r);
@@ -137,7 +206,8 @@ BatchSummary run_batch(const std::vector<std::string>& files,
       }
       Slot& slot = ring[i % window];
       bool pack_failure = false;
-      slot.done.report = evaluate_file(ev, files[i], options, host, pack_failure);
+      slot.done.report =
+          evaluate_file(ev, i, files[i], options, admission, clock, host, pack_failure);
       slot.done.rendered = writer.render(slot.done.report);
       if (pack_failure) any_pack_failure = true;
       slot.holds.store(i, std::memory_order_release);

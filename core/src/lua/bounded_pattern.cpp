@@ -39,12 +39,15 @@ struct Matcher {
   bool aborted = false;  // budget exhausted or malformed pattern: unwind and raise
   char error[160] = {0};
 
-  bool step() {
+  // `n` > 1 for steps that cost more than a byte comparison: a back-reference compares a whole
+  // capture, a character set of k bytes is scanned for every subject character it is tried on.
+  bool step(std::uint64_t n = 1) {
     if (aborted) return false;
-    if (++pending_steps >= kChargeEvery) {
-      std::uint64_t n = pending_steps;
+    pending_steps += n;
+    if (pending_steps >= kChargeEvery) {
+      std::uint64_t due = pending_steps;
       pending_steps = 0;
-      if (!core(L).charge(n)) {
+      if (!core(L).charge(due)) {
         fail("%s", core(L).kill_reason.c_str());
         return false;
       }
@@ -186,10 +189,16 @@ bool single_match(const Matcher& m, const char* s, const char* p, const char* ep
 
 const char* match(Matcher& m, const char* s, const char* p);
 
+// The extra cost of one single_match with the class [p, ep): sets are scanned byte by byte.
+std::uint64_t class_cost(const char* p, const char* ep) {
+  return static_cast<std::uint64_t>(ep - p) / 32;
+}
+
 const char* max_expand(Matcher& m, const char* s, const char* p, const char* ep) {
   std::ptrdiff_t i = 0;
+  const std::uint64_t cost = 1 + class_cost(p, ep);
   while (single_match(m, s + i, p, ep)) {
-    if (!m.step()) return nullptr;
+    if (!m.step(cost)) return nullptr;
     ++i;
   }
   while (i >= 0) {
@@ -202,8 +211,9 @@ const char* max_expand(Matcher& m, const char* s, const char* p, const char* ep)
 }
 
 const char* min_expand(Matcher& m, const char* s, const char* p, const char* ep) {
+  const std::uint64_t cost = 1 + class_cost(p, ep);
   for (;;) {
-    if (!m.step()) return nullptr;
+    if (!m.step(cost)) return nullptr;
     const char* res = match(m, s, ep + 1);
     if (res != nullptr || m.aborted) return res;
     if (single_match(m, s, p, ep)) {
@@ -272,6 +282,7 @@ const char* match_back_reference(Matcher& m, const char* s, int digit) {
     return nullptr;
   }
   auto len = static_cast<std::size_t>(m.capture[l].len);
+  if (!m.step(1 + len / 64)) return nullptr;  // memcmp over the capture
   if (static_cast<std::size_t>(m.src_end - s) >= len &&
       std::memcmp(m.capture[l].init, s, len) == 0) {
     return s + len;
@@ -322,6 +333,7 @@ const char* match(Matcher& m, const char* s, const char* p) {
       }
       const char* ep = class_end(m, p);
       if (ep == nullptr) break;
+      if (!m.step(2 * class_cost(p, ep))) break;
       int previous = (s == m.src_init) ? 0 : static_cast<unsigned char>(*(s - 1));
       int current = (s < m.src_end) ? static_cast<unsigned char>(*s) : 0;
       if (!set_matches(previous, p, ep - 1) && set_matches(current, p, ep - 1)) {
@@ -343,6 +355,7 @@ const char* match(Matcher& m, const char* s, const char* p) {
     // A single-character class, maybe followed by a repetition.
     const char* ep = class_end(m, p);
     if (ep == nullptr) break;
+    if (!m.step(2 * class_cost(p, ep))) break;  // class_end, then single_match below
     char rep = ep < m.p_end ? *ep : '\0';
     if (!single_match(m, s, p, ep)) {
       if (rep == '*' || rep == '?' || rep == '-') {

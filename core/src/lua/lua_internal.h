@@ -50,6 +50,14 @@ struct SandboxCore {
   std::size_t used = 0;
   std::size_t memory_limit = SIZE_MAX;
 
+  // Live allocations of kLargeAllocation bytes or more, by power of two: large_live[b] counts
+  // blocks of [2^b, 2^(b+1)) bytes. A single VM instruction or C library call can touch a whole
+  // object (compare two strings, scan one with utf8.len), so the hook interval shrinks while
+  // large objects live: the work between two checks of the clock stays bounded (tune_hook).
+  std::uint32_t large_live[64] = {};
+  std::uint32_t large_count = 0;
+  int hook_interval = 0;  ///< the count the hook is installed with now
+
   // The running budget; inactive while the host itself works.
   bool budget_active = false;
   std::uint64_t instructions_used = 0;
@@ -59,6 +67,10 @@ struct SandboxCore {
   std::size_t memory_budget = 0;
   bool killed = false;
   bool memory_refused = false;  ///< the allocator refused a request under the current budget
+  unsigned refusals = 0;        ///< how often, in this budget (each costs Lua a full collection)
+  std::chrono::steady_clock::time_point outer_deadline =  ///< the submission's, or none
+      std::chrono::steady_clock::time_point::max();
+  std::chrono::milliseconds outer_time_limit{0};
   std::string kill_reason;
 
   // Phase and context.
@@ -82,14 +94,40 @@ struct SandboxCore {
 
   std::vector<PluginBinding> plugins;
 
-  /// Starts a budget; the memory budget is measured from what the state holds now.
+  /// Starts a budget; the memory budget is measured from what the state holds now. The budget's
+  /// deadline is the earlier of its own and `outer_deadline` (the submission's time limit).
   void start_budget(const Budget& b);
   void stop_budget();
   /// Charges `steps` to the instruction budget and checks the clock; false (and killed) when
   /// the budget is exhausted. Used by the hook and by long-running C functions.
   bool charge(std::uint64_t steps);
+  /// charge(), raising the kill reason as a Lua error when the budget is exhausted. For C loops
+  /// that must not outlive a budget; call with no C++ object alive in the caller.
+  void charge_or_raise(std::uint64_t steps);
   void kill(std::string reason);
+  /// The time-limit message for the deadline that passed (the rule's or the submission's).
+  std::string time_reason() const;
+  /// Installs the hook with the interval the live large objects call for (1 once killed or
+  /// under memory pressure).
+  void tune_hook();
+  int wanted_interval() const;
 };
+
+/// Blocks from this size on are tracked in SandboxCore::large_live (64 KiB).
+inline constexpr std::size_t kLargeAllocation = std::size_t{1} << 16;
+
+/// Text a rule hands to the host is bounded: a longer outcome is an error (rule_api.cpp), a
+/// longer error message is cut (lua_sandbox.cpp). Reports, the result ring of a parallel batch
+/// and `meetlat serve` keep these strings outside the Lua memory cap.
+inline constexpr std::size_t kMaxOutcomeBytes = 64u << 10;  ///< message + findings + evidence
+inline constexpr std::size_t kMaxErrorBytes = 4u << 10;     ///< an error message
+inline constexpr std::size_t kMaxDetailBytes = 16u << 10;   ///< an error with its traceback
+
+/// `text` cut to at most `max` bytes at a UTF-8 character boundary, marked when cut.
+std::string clip_text(std::string_view text, std::size_t max);
+/// The length of the longest prefix of s[0, len) of at most `max` bytes that ends on a UTF-8
+/// character boundary.
+std::size_t utf8_prefix(const char* s, std::size_t len, std::size_t max);
 
 SandboxCore& core(lua_State* L);
 
@@ -122,6 +160,12 @@ int doc_order(lua_State* L);
 // --- rule API (rule_api.cpp) ---
 /// Fills the table at the top of the stack with the rule API functions.
 void register_rule_api(lua_State* L);
+
+// --- bounded table functions (bounded_table.cpp) ---
+/// Puts concat, insert, move, remove, sort and unpack into the table at the top of the stack:
+/// versions whose loops charge the budget per element (an element read can run metamethods or
+/// walk an __index chain of 2 000 tables, and #t can claim 2^63 elements).
+void register_bounded_table(lua_State* L);
 
 // --- bounded pattern matching (bounded_pattern.cpp) ---
 /// Replaces find/match/gmatch/gsub in the string table at the top of the stack with versions that

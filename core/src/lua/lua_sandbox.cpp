@@ -41,6 +41,20 @@ namespace {
 const char kUnknownNameMeta = 0;
 }
 
+std::size_t utf8_prefix(const char* s, std::size_t len, std::size_t max) {
+  if (len <= max) return len;
+  std::size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return n;
+}
+
+std::string clip_text(std::string_view text, std::size_t max) {
+  if (text.size() <= max) return std::string(text);
+  std::string out(text.substr(0, utf8_prefix(text.data(), text.size(), max)));
+  out += fmt::format("… (ingekort: {} bytes)", text.size());
+  return out;
+}
+
 SandboxCore& core(lua_State* L) {
   void* ud = nullptr;
   lua_getallocf(L, &ud);
@@ -51,13 +65,47 @@ void SandboxCore::start_budget(const Budget& b) {
   budget_active = true;
   killed = false;
   memory_refused = false;
+  refusals = 0;
   kill_reason.clear();
   instructions_used = 0;
   instructions_limit = b.instructions;
   time_limit = b.time;
-  deadline = std::chrono::steady_clock::now() + b.time;
+  deadline = std::min(std::chrono::steady_clock::now() + b.time, outer_deadline);
   memory_budget = b.memory;
   memory_limit = used + b.memory;
+  tune_hook();
+}
+
+std::string SandboxCore::time_reason() const {
+  if (deadline == outer_deadline) {
+    return fmt::format(
+        "tijdslimiet per aanvraag overschreden: alle regels van de aanvraag samen langer dan {} ms",
+        outer_time_limit.count());
+  }
+  return fmt::format("tijdslimiet overschreden: langer dan {} ms", time_limit.count());
+}
+
+int SandboxCore::wanted_interval() const {
+  if (killed || (budget_active && refusals > 0)) return 1;
+  if (large_count == 0) return kHookInterval;
+  int top = 63;
+  while (top > 0 && large_live[top] == 0) --top;
+  // Work between two hook calls stays near kHookInterval × kLargeAllocation bytes (64 MiB: some
+  // milliseconds of strcmp or memchr), whatever the size of the largest object.
+  int shift = top + 1 - 16;
+  return shift >= 10 ? 1 : std::max(1, kHookInterval >> shift);
+}
+
+void SandboxCore::tune_hook() {
+  int wanted = wanted_interval();
+  if (wanted != hook_interval && L != nullptr) {
+    hook_interval = wanted;
+    lua_sethook(L, budget_hook, LUA_MASKCOUNT, wanted);
+  }
+}
+
+void SandboxCore::charge_or_raise(std::uint64_t steps) {
+  if (!charge(steps)) luaL_error(L, "%s", kill_reason.c_str());
 }
 
 void SandboxCore::stop_budget() {
@@ -74,6 +122,7 @@ void SandboxCore::kill(std::string reason) {
     }
   }
   // From now on the hook fires on every instruction: a pcall in the rule cannot keep it alive.
+  hook_interval = 1;
   lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
 }
 
@@ -86,7 +135,7 @@ bool SandboxCore::charge(std::uint64_t steps) {
     return false;
   }
   if (std::chrono::steady_clock::now() > deadline) {
-    kill(fmt::format("tijdslimiet overschreden: langer dan {} ms", time_limit.count()));
+    kill(time_reason());
     return false;
   }
   return true;
@@ -98,10 +147,14 @@ void budget_hook(lua_State* L, lua_Debug* ar) {
   if (!c.killed) {
     bool ok = false;
     try {
-      ok = c.charge(kHookInterval);
+      ok = c.charge(static_cast<std::uint64_t>(c.hook_interval));
     } catch (...) {
     }
-    if (ok) return;
+    if (ok) {
+      // Large objects may have died since the interval was lowered (or pressure began).
+      if (c.wanted_interval() != c.hook_interval) c.tune_hook();
+      return;
+    }
   }
   char where[200] = "?";
   if (lua_getinfo(L, "Sl", ar) != 0 && ar->currentline > 0) {
@@ -116,22 +169,63 @@ void budget_hook(lua_State* L, lua_Debug* ar) {
 
 namespace {
 
+int size_class(std::size_t n) {
+  return 63 - __builtin_clzll(static_cast<unsigned long long>(n));
+}
+
+void track_large(SandboxCore* c, std::size_t old, std::size_t now) {
+  if (old >= kLargeAllocation) {
+    --c->large_live[size_class(old)];
+    --c->large_count;
+  }
+  if (now >= kLargeAllocation) {
+    int k = size_class(now);
+    ++c->large_live[k];
+    ++c->large_count;
+    // Lower the interval at once (raising it waits for the hook): the next instruction may
+    // already compare or scan this object. lua_sethook is safe to call at any point.
+    if (c->budget_active && c->wanted_interval() < c->hook_interval) c->tune_hook();
+  }
+}
+
+// After this many refusals in one budget the evaluation counts as out of memory: every refusal
+// makes Lua run a full collection before it retries, and a rule that keeps its live data just
+// under the cap would otherwise turn each allocation into a full collection.
+constexpr unsigned kMaxRefusals = 16;
+
 void* sandbox_alloc(void* ud, void* ptr, std::size_t osize, std::size_t nsize) {
   auto* c = static_cast<SandboxCore*>(ud);
   std::size_t old = ptr != nullptr ? osize : 0;
   if (nsize == 0) {
     std::free(ptr);
     c->used -= old;
+    if (old >= kLargeAllocation) track_large(c, old, 0);
     return nullptr;
   }
   if (nsize > old && c->used + (nsize - old) > c->memory_limit) {
     // Refuse; Lua then collects garbage once and retries before raising "not enough memory".
     c->memory_refused = true;
+    // Only requests that would fit in an empty budget count as pressure: a single absurd request
+    // (string.rep("x", 1e10) inside pcall) is refused without any collection worth counting.
+    if (c->budget_active && !c->killed && nsize - old <= c->memory_budget) {
+      ++c->refusals;
+      if (c->refusals > kMaxRefusals) {
+        try {
+          c->kill(
+              fmt::format("geheugenlimiet overschreden: meer dan {} MiB", c->memory_budget >> 20));
+        } catch (...) {
+          c->kill({});
+        }
+      } else {
+        c->tune_hook();  // under pressure: check the clock on every instruction
+      }
+    }
     return nullptr;
   }
   void* p = std::realloc(ptr, nsize);
   if (p == nullptr) return nullptr;
   c->used = c->used - old + nsize;
+  if (old >= kLargeAllocation || nsize >= kLargeAllocation) track_large(c, old, nsize);
   return p;
 }
 
@@ -147,7 +241,14 @@ int panic_handler(lua_State* L) {
 int message_handler(lua_State* L) {
   int t = lua_type(L, 1);
   const char* msg = nullptr;
-  if (t == LUA_TSTRING || t == LUA_TNUMBER) {
+  if (t == LUA_TSTRING && lua_rawlen(L, 1) > kMaxErrorBytes) {
+    // A huge message would be copied into the traceback and the report: keep its start.
+    std::size_t len = 0;
+    const char* s = lua_tolstring(L, 1, &len);
+    lua_pushlstring(L, s, utf8_prefix(s, len, kMaxErrorBytes / 4));
+    msg = lua_pushfstring(L, "%s… (ingekort: %I bytes)", lua_tostring(L, -1),
+                          static_cast<lua_Integer>(len));
+  } else if (t == LUA_TSTRING || t == LUA_TNUMBER) {
     msg = lua_tostring(L, 1);
   } else {
     msg = lua_pushfstring(L, "(fout zonder tekst: een waarde van type %s)", luaL_typename(L, 1));
@@ -206,14 +307,27 @@ int sandbox_xpcall(lua_State* L) {
   return lua_gettop(L);
 }
 
-// setmetatable without finalizers: __gc runs with hooks disabled, outside every budget, and
-// __close would run during unwinding; neither is needed by rules.
+// Marks a metatable setmetatable made (below): light userdata keys cannot be written in Lua.
+const char kSnapshotKey = 0;
+
+// setmetatable without finalizers and weak tables, on a snapshot of the metatable.
+// - __gc runs with hooks disabled, outside every budget; __close runs during unwinding.
+// - __mode makes results depend on when the collector runs, and a chain through a weak-keyed
+//   table (ephemerons) makes every collection quadratic in its length, inside one allocation
+//   where no hook can stop it (60 000 entries: over 30 s).
+// Lua reads __gc when setmetatable runs, but __mode at every collection and __close when a
+// variable is declared, so refusing them here is not enough: a rule could add them to the
+// metatable afterwards. The object therefore gets a private copy of the metatable's fields, which
+// no rule can reach: its __metatable is the rule's own table, so getmetatable(obj) still returns
+// what the rule passed. Later changes to that table do not affect the object (documented in
+// docs/rule-api.md); methods reached through __index = mt still do.
 int sandbox_setmetatable(lua_State* L) {
   int t = lua_type(L, 2);
   luaL_checktype(L, 1, LUA_TTABLE);
   luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+  lua_settop(L, 2);
   if (t == LUA_TTABLE) {
-    for (const char* forbidden : {"__gc", "__close"}) {
+    for (const char* forbidden : {"__gc", "__close", "__mode"}) {
       lua_pushstring(L, forbidden);
       if (lua_rawget(L, 2) != LUA_TNIL) {
         return luaL_error(L, "metamethode %s is niet toegestaan in regels", forbidden);
@@ -221,24 +335,43 @@ int sandbox_setmetatable(lua_State* L) {
       lua_pop(L, 1);
     }
   }
-  if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL) {
-    return luaL_error(L, "deze tabel is alleen-lezen; haar metatable kan niet worden gewijzigd");
+  if (lua_getmetatable(L, 1)) {  // 3: the current metatable
+    bool ours = lua_rawgetp(L, 3, &kSnapshotKey) != LUA_TNIL;
+    lua_pop(L, 1);
+    lua_pushliteral(L, "__metatable");
+    bool protected_meta = lua_rawget(L, 3) != LUA_TNIL;
+    if (protected_meta && !ours) {
+      return luaL_error(L, "deze tabel is alleen-lezen; haar metatable kan niet worden gewijzigd");
+    }
+    lua_settop(L, 2);
   }
-  lua_settop(L, 2);
+  if (t == LUA_TNIL) {
+    lua_setmetatable(L, 1);
+    return 1;
+  }
+  lua_newtable(L);  // 3: the snapshot
+  SandboxCore& c = core(L);
+  lua_pushnil(L);
+  while (lua_next(L, 2) != 0) {
+    c.charge_or_raise(1);
+    lua_pushvalue(L, -2);
+    lua_insert(L, -2);
+    lua_rawset(L, 3);
+  }
+  lua_pushliteral(L, "__metatable");
+  if (lua_rawget(L, 3) == LUA_TNIL) {
+    // getmetatable(obj) answers with the rule's table; the snapshot stays replaceable.
+    lua_pop(L, 1);
+    lua_pushliteral(L, "__metatable");
+    lua_pushvalue(L, 2);
+    lua_rawset(L, 3);
+    lua_pushboolean(L, 1);
+    lua_rawsetp(L, 3, &kSnapshotKey);
+  } else {
+    lua_pop(L, 1);
+  }
   lua_setmetatable(L, 1);
-  return 1;
-}
-
-// table.move bounded: its loop runs in C, where the hook does not fire.
-int bounded_table_move(lua_State* L) {
-  lua_Integer f = luaL_checkinteger(L, 2);
-  lua_Integer e = luaL_checkinteger(L, 3);
-  if (e >= f && (e - f) >= 1'000'000) {
-    return luaL_error(L, "table.move: te veel elementen (hoogstens 1000000)");
-  }
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, 1);
+  lua_settop(L, 1);
   return 1;
 }
 
@@ -248,6 +381,13 @@ int unknown_name(lua_State* L) {
   if (lua_type(L, 2) == LUA_TSTRING) {
     std::size_t len = 0;
     const char* name = lua_tolstring(L, 2, &len);
+    if (len > 64) {
+      // No suggestion (edit distances to every global would take |name| × 50 steps in C), and
+      // only the start of the name in the message.
+      lua_pushlstring(L, name, utf8_prefix(name, len, 64));
+      return luaL_error(L, "onbekende naam '%s…' (%I bytes)", lua_tostring(L, -1),
+                        static_cast<lua_Integer>(len));
+    }
     std::string_view wanted(name, len);
     std::size_t best = 99;
     lua_pushnil(L);
@@ -382,10 +522,8 @@ void build_environment(LuaSandbox::State& st) {
   lua_setfield(L, env, "string");
 
   lua_newtable(L);
-  copy_fields(L, tab, {"concat", "insert", "pack", "remove", "sort", "unpack"});
-  lua_getfield(L, tab, "move");
-  lua_pushcclosure(L, bounded_table_move, 1);
-  lua_setfield(L, -2, "move");
+  copy_fields(L, tab, {"pack"});
+  register_bounded_table(L);
   freeze_in_place(L, -1, nullptr);
   lua_setfield(L, env, "table");
 
@@ -481,6 +619,20 @@ int call_plugin(lua_State* L) {
   SandboxCore& c = core(L);
   auto index = static_cast<std::size_t>(lua_tointeger(L, lua_upvalueindex(1)));
   int n = lua_gettop(L);
+  // The arguments are copied into host memory, outside the allocator: count the copy against
+  // the rule's memory budget (eight 30 MB arguments took 240 MB past a 64 MiB cap).
+  std::size_t copied = 0;
+  for (int i = 1; i <= n; ++i) {
+    if (lua_type(L, i) == LUA_TSTRING) copied += lua_rawlen(L, i);
+  }
+  if (c.budget_active && copied > 0 && c.used + copied > c.memory_limit) {
+    try {
+      c.kill(fmt::format("geheugenlimiet overschreden: meer dan {} MiB", c.memory_budget >> 20));
+    } catch (...) {
+      c.kill({});
+    }
+    return luaL_error(L, "%s", c.kill_reason.c_str());
+  }
   bool failed = false;
   char error[300] = "";
   // `values` is empty (owns no memory) whenever a Lua error may be raised below.
@@ -572,6 +724,7 @@ LuaSandbox::LuaSandbox(const Limits& limits, std::vector<PluginBinding> plugins)
   if (st.L == nullptr) throw std::bad_alloc();
   lua_atpanic(st.L, panic_handler);
   build_environment(st);
+  st.hook_interval = kHookInterval;
   lua_sethook(st.L, budget_hook, LUA_MASKCOUNT, kHookInterval);
   // Most garbage is a submission's proxies, dead by the next submission: generational mode.
   lua_gc(st.L, LUA_GCGEN, 50, 100);
@@ -708,6 +861,9 @@ Expected<int> LuaSandbox::load_pack(const RulePack& pack, std::vector<RuleDecl>&
   st.pending_rules = &pending;
   st.load_problems = &problems;
   st.loading = true;
+  // A pack loads once, possibly in the middle of a submission: not under its time limit.
+  auto outer = st.outer_deadline;
+  st.outer_deadline = std::chrono::steady_clock::time_point::max();
   st.start_budget(st.limits.load);
   for (const PackScript& script : pack.scripts) {
     st.loading_file = script.display_path;
@@ -736,6 +892,9 @@ Expected<int> LuaSandbox::load_pack(const RulePack& pack, std::vector<RuleDecl>&
     if (st.killed) break;
   }
   st.stop_budget();
+  st.outer_deadline = outer;
+  st.hook_interval = kHookInterval;
+  lua_sethook(L, budget_hook, LUA_MASKCOUNT, kHookInterval);
   st.loading = false;
   st.pending_rules = nullptr;
   st.load_problems = nullptr;
@@ -845,10 +1004,16 @@ void LuaSandbox::begin_submission(const Document& doc) {
   };
   std::string error = protected_call(st.L, make);
   if (!error.empty()) st.submission_ref = LUA_NOREF;
+  // All rules of the submission share one time limit (Limits::submission_time).
+  if (st.limits.submission_time.count() > 0) {
+    st.outer_time_limit = st.limits.submission_time;
+    st.outer_deadline = std::chrono::steady_clock::now() + st.limits.submission_time;
+  }
 }
 
 void LuaSandbox::end_submission() {
   State& st = *state_;
+  st.outer_deadline = std::chrono::steady_clock::time_point::max();
   if (st.submission_ref != LUA_NOREF) {
     luaL_unref(st.L, LUA_REGISTRYINDEX, st.submission_ref);
     st.submission_ref = LUA_NOREF;
@@ -914,6 +1079,17 @@ void LuaSandbox::run_pack(int handle, const RulePack& pack, const Document& para
     r.source = decl.source;
     r.quote = decl.quote;
 
+    if (std::chrono::steady_clock::now() >= st.outer_deadline) {
+      // The submission's time is spent: the rule is reported, not run.
+      r.outcome = Outcome::error;
+      r.message = fmt::format(
+          "De regel is niet uitgevoerd: tijdslimiet per aanvraag overschreden: alle regels van de "
+          "aanvraag samen langer dan {} ms.",
+          st.outer_time_limit.count());
+      r.detail = fmt::format("{}:{}: regel {}", decl.file, decl.line, decl.id);
+      out.push_back(std::move(r));
+      continue;
+    }
     int base = lua_gettop(L);
     st.outcomes.clear();
     lua_pushcfunction(L, message_handler);
@@ -929,6 +1105,7 @@ void LuaSandbox::run_pack(int handle, const RulePack& pack, const Document& para
     r.instructions = st.instructions_used;
     bool killed = st.killed || status == LUA_ERRMEM || (status != LUA_OK && st.memory_refused);
     st.stop_budget();
+    st.hook_interval = kHookInterval;
     lua_sethook(L, budget_hook, LUA_MASKCOUNT, kHookInterval);
 
     if (killed) {
@@ -938,12 +1115,14 @@ void LuaSandbox::run_pack(int handle, const RulePack& pack, const Document& para
                                              st.limits.rule.memory >> 20)
                                : st.kill_reason;
       r.message = fmt::format("De regel is afgebroken: {}.", reason);
-      if (lua_type(L, -1) == LUA_TSTRING) r.detail = lua_tostring(L, -1);
+      if (lua_type(L, -1) == LUA_TSTRING)
+        r.detail = clip_text(lua_tostring(L, -1), kMaxDetailBytes);
     } else if (status != LUA_OK) {
       r.outcome = Outcome::error;
       std::string full = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "onbekende fout";
-      r.message = fmt::format("De regel kon niet worden uitgevoerd: {}", first_line(full));
-      r.detail = full;
+      r.message = fmt::format("De regel kon niet worden uitgevoerd: {}",
+                              clip_text(first_line(full), kMaxErrorBytes));
+      r.detail = clip_text(full, kMaxDetailBytes);
     } else if (lua_type(L, -1) == LUA_TLIGHTUSERDATA) {
       auto token = reinterpret_cast<std::uintptr_t>(lua_touserdata(L, -1));
       if (token >= 1 && token <= st.outcomes.size()) {

@@ -182,16 +182,52 @@ int push_token(lua_State* L, std::size_t index) {
   return 1;
 }
 
-// Appends evidence from argument `idx` to `out` (a string, a document proxy, or a list of them).
-// Returns false for a value that cannot be evidence.
-bool add_evidence(lua_State* L, int idx, std::vector<std::string>& out, int depth = 0) {
+// An outcome hands at most this much to the host (kMaxOutcomeBytes of text, these counts); with
+// them reports stay small and the evidence de-duplication in l_fail stays cheap.
+constexpr std::size_t kMaxFindings = 1000;
+constexpr std::size_t kMaxEvidence = 1000;
+// Evidence slots an outcome may visit in C before each further one is charged to the budget:
+// real outcomes visit a handful, and leaving them uncharged keeps `explain`'s counts as they were.
+constexpr std::size_t kFreeVisits = 1000;
+
+// Where evidence goes, with running totals so that nothing is measured twice and nothing too big
+// is ever copied into host memory (a list of 1 000 references to a 60 MB string would be 60 GB).
+struct EvidenceSink {
+  std::vector<std::string>* out = nullptr;
+  std::size_t bytes = 0;  ///< message and evidence text of the whole outcome so far
+  std::size_t count = 0;  ///< evidence paths of the whole outcome so far
+  std::size_t visits = 0;
+  bool too_big = false;
+
+  bool room_for(std::size_t len) const {
+    return !too_big && bytes + len <= kMaxOutcomeBytes && count < kMaxEvidence;
+  }
+  void add(std::string text) {
+    bytes += text.size();
+    ++count;
+    try {
+      out->push_back(std::move(text));
+    } catch (...) {
+    }
+  }
+};
+
+// Appends evidence from the value at `idx` (a string, a document proxy, or a list of them).
+// Returns false for a value that cannot be evidence. Sets sink.too_big instead of copying past
+// the outcome's limits.
+bool add_evidence(lua_State* L, int idx, EvidenceSink& sink, int depth = 0) {
+  if (++sink.visits > kFreeVisits) core(L).charge_or_raise(1);
   int t = lua_type(L, idx);
   if (t == LUA_TNIL) return true;
   if (t == LUA_TSTRING) {
     std::size_t len = 0;
     const char* s = lua_tolstring(L, idx, &len);
+    if (!sink.room_for(len)) {
+      sink.too_big = true;
+      return true;
+    }
     try {
-      out.emplace_back(s, len);
+      sink.add(std::string(s, len));
     } catch (...) {
     }
     return true;
@@ -201,7 +237,12 @@ bool add_evidence(lua_State* L, int idx, std::vector<std::string>& out, int dept
     NodeId id = kNoNode;
     if (document_of(L, idx, &doc, &id)) {
       try {
-        out.push_back(doc->path(id));
+        std::string path = doc->path(id);
+        if (sink.room_for(path.size())) {
+          sink.add(std::move(path));
+        } else {
+          sink.too_big = true;
+        }
       } catch (...) {
       }
       return true;
@@ -209,15 +250,28 @@ bool add_evidence(lua_State* L, int idx, std::vector<std::string>& out, int dept
     if (depth > 0) return false;
     idx = lua_absindex(L, idx);
     lua_Integer n = static_cast<lua_Integer>(lua_rawlen(L, idx));
-    for (lua_Integer i = 1; i <= n && i <= 1000; ++i) {
+    for (lua_Integer i = 1; i <= n && i <= 1000 && !sink.too_big; ++i) {
       lua_rawgeti(L, idx, i);
-      bool ok = add_evidence(L, -1, out, depth + 1);
+      bool ok = add_evidence(L, -1, sink, depth + 1);
       lua_pop(L, 1);
       if (!ok) return false;
     }
     return true;
   }
   return false;
+}
+
+// Raises when an outcome carries more than a report should: the rule then ends in `error`, never
+// in a pass with a message cut short.
+void check_outcome_size(lua_State* L, SandboxCore& c, std::size_t index, const EvidenceSink& sink,
+                        std::size_t findings) {
+  if (!sink.too_big && sink.bytes <= kMaxOutcomeBytes && findings <= kMaxFindings) return;
+  c.outcomes[index] = RecordedOutcome{};
+  luaL_error(L,
+             "uitkomst te groot: bericht, bevindingen en bewijs samen hoogstens %I bytes, %I "
+             "bevindingen en %I bewijsstukken; vat samen of noem de eerste gevallen",
+             static_cast<lua_Integer>(kMaxOutcomeBytes), static_cast<lua_Integer>(kMaxFindings),
+             static_cast<lua_Integer>(kMaxEvidence));
 }
 
 RecordedOutcome* new_outcome(SandboxCore& c, Outcome o) {
@@ -240,18 +294,26 @@ int outcome_with_message(lua_State* L, Outcome o, bool message_required) {
   } else {
     msg = luaL_optlstring(L, 1, "", &len);
   }
+  if (len > kMaxOutcomeBytes) {
+    return luaL_error(L, "bericht te lang: %I bytes, hoogstens %I; vat samen",
+                      static_cast<lua_Integer>(len), static_cast<lua_Integer>(kMaxOutcomeBytes));
+  }
   RecordedOutcome* r = new_outcome(c, o);
   if (r == nullptr) return luaL_error(L, "geen geheugen");
   try {
     r->message.assign(msg, len);
   } catch (...) {
   }
+  EvidenceSink sink;
+  sink.out = &c.outcomes.back().evidence;
+  sink.bytes = len;
   int n = lua_gettop(L);
-  for (int i = 2; i <= n; ++i) {
-    if (!add_evidence(L, i, c.outcomes.back().evidence)) {
+  for (int i = 2; i <= n && !sink.too_big; ++i) {
+    if (!add_evidence(L, i, sink)) {
       return luaL_argerror(L, i, "bewijs moet een pad (tekst) of een deel van de aanvraag zijn");
     }
   }
+  check_outcome_size(L, c, c.outcomes.size() - 1, sink, 0);
   return push_token(L, c.outcomes.size() - 1);
 }
 
@@ -274,7 +336,9 @@ int l_fail(lua_State* L) {
   std::size_t index = c.outcomes.size() - 1;
   lua_Integer n = static_cast<lua_Integer>(lua_rawlen(L, 1));
   if (n == 0) return luaL_argerror(L, 1, "fail() met een lege lijst bevindingen");
+  EvidenceSink sink;  // running totals: re-measuring after every finding would be quadratic
   for (lua_Integer i = 1; i <= n; ++i) {
+    check_outcome_size(L, c, index, sink, static_cast<std::size_t>(i));
     lua_rawgeti(L, 1, i);
     int item = lua_gettop(L);
     if (lua_type(L, item) != LUA_TTABLE) {
@@ -286,6 +350,8 @@ int l_fail(lua_State* L) {
     }
     std::size_t len = 0;
     const char* msg = lua_tolstring(L, -1, &len);
+    sink.bytes += len + 1;  // checked before anything is copied
+    check_outcome_size(L, c, index, sink, static_cast<std::size_t>(i));
     try {
       RecordedOutcome& out = c.outcomes[index];
       out.findings.push_back({std::string(msg, len), {}});
@@ -294,15 +360,18 @@ int l_fail(lua_State* L) {
     } catch (...) {
     }
     lua_pop(L, 1);
+    sink.out = &c.outcomes[index].findings.back().evidence;
     lua_Integer m = static_cast<lua_Integer>(lua_rawlen(L, item));
-    for (lua_Integer k = 2; k <= m; ++k) {
+    for (lua_Integer k = 2; k <= m && !sink.too_big; ++k) {
       lua_rawgeti(L, item, k);
-      bool ok = add_evidence(L, -1, c.outcomes[index].findings.back().evidence);
+      bool ok = add_evidence(L, -1, sink);
       lua_pop(L, 1);
       if (!ok)
         return luaL_argerror(L, 1, "bewijs moet een pad (tekst) of een deel van de aanvraag zijn");
     }
+    check_outcome_size(L, c, index, sink, static_cast<std::size_t>(i));
     try {
+      // At most kMaxEvidence paths in all: this de-duplication stays below a million compares.
       RecordedOutcome& out = c.outcomes[index];
       for (const auto& e : out.findings.back().evidence) {
         if (std::find(out.evidence.begin(), out.evidence.end(), e) == out.evidence.end()) {
@@ -647,27 +716,27 @@ int l_years(lua_State* L) {
       lua_pushvalue(L, -1);
       lua_rawseti(L, 2, ++n);
     }
+    core(L).charge_or_raise(1);
     lua_remove(L, -2);
   }
   lua_settop(L, 2);
-  // Insertion sort: per-year tables hold a handful of years.
-  for (lua_Integer i = 2; i <= n; ++i) {
+  // Sorted in a buffer the collector owns (no C++ object across Lua calls). An insertion sort,
+  // fine for a handful of years, took minutes on a table with a million integer keys.
+  SandboxCore& c = core(L);
+  c.charge_or_raise(static_cast<std::uint64_t>(n) * 2);
+  auto* keys = static_cast<lua_Integer*>(
+      lua_newuserdatauv(L, static_cast<std::size_t>(n) * sizeof(lua_Integer), 0));
+  for (lua_Integer i = 1; i <= n; ++i) {
     lua_rawgeti(L, 2, i);
-    lua_Integer v = lua_tointeger(L, -1);
+    keys[i - 1] = lua_tointeger(L, -1);
     lua_pop(L, 1);
-    lua_Integer j = i - 1;
-    while (j >= 1) {
-      lua_rawgeti(L, 2, j);
-      lua_Integer w = lua_tointeger(L, -1);
-      lua_pop(L, 1);
-      if (w <= v) break;
-      lua_pushinteger(L, w);
-      lua_rawseti(L, 2, j + 1);
-      --j;
-    }
-    lua_pushinteger(L, v);
-    lua_rawseti(L, 2, j + 1);
   }
+  std::sort(keys, keys + n);
+  for (lua_Integer i = 1; i <= n; ++i) {
+    lua_pushinteger(L, keys[i - 1]);
+    lua_rawseti(L, 2, i);
+  }
+  lua_settop(L, 2);
   return 1;
 }
 
@@ -680,7 +749,9 @@ int l_contains(lua_State* L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 2);
   lua_Integer n = luaL_len(L, 1);
+  SandboxCore& c = core(L);
   for (lua_Integer i = 1; i <= n; ++i) {
+    c.charge_or_raise(1);  // #t may be a __len claiming 2^63 elements
     lua_geti(L, 1, i);
     bool eq = lua_rawequal(L, -1, 2) != 0;
     lua_pop(L, 1);
@@ -757,7 +828,7 @@ int l_print(lua_State* L) {
   std::size_t len = 0;
   const char* s = lua_tolstring(L, -1, &len);
   try {
-    c.trace->notes.emplace_back(s, len);
+    c.trace->notes.push_back(clip_text(std::string_view(s, len), kMaxErrorBytes));
   } catch (...) {
   }
   return 0;

@@ -96,15 +96,48 @@ void write_submission_json(std::string& out, const SubmissionReport& r, bool pre
 
 namespace {
 
+// "limits": what bounded this run, in the units of the command-line options (docs/hardening.md,
+// "Limits"); 0 means "none" where a limit can be switched off.
+void write_limits_json(std::string& out, const LimitsInEffect& l, bool pretty) {
+  JsonWriter w(out, pretty, 1);
+  auto budget = [&](const char* name, const Budget& b) {
+    w.key(name).begin_object();
+    w.key("instructions").value(b.instructions);
+    w.key("time_ms").value(static_cast<std::int64_t>(b.time.count()));
+    w.key("memory_mib").value(static_cast<std::uint64_t>(b.memory >> 20));
+    w.end_object();
+  };
+  w.begin_object();
+  budget("rule", l.limits.rule);
+  budget("load", l.limits.load);
+  w.key("submission").begin_object();
+  w.key("time_ms").value(static_cast<std::int64_t>(l.limits.submission_time.count()));
+  w.key("max_file_kib").value(static_cast<std::uint64_t>(l.max_file_bytes >> 10));
+  w.end_object();
+  w.key("batch").begin_object();
+  w.key("max_files").value(static_cast<std::uint64_t>(l.batch.max_files));
+  w.key("max_size_mib").value(static_cast<std::uint64_t>(l.batch.max_bytes >> 20));
+  w.key("time_s").value(static_cast<std::int64_t>(l.batch.time.count() / 1000));
+  w.end_object();
+  w.end_object();
+}
+
 class JsonReportWriter : public ReportWriter {
  public:
-  JsonReportWriter(std::FILE* out, bool pretty) : out_(out), pretty_(pretty) {}
+  JsonReportWriter(std::FILE* out, bool pretty, std::optional<LimitsInEffect> limits)
+      : out_(out), pretty_(pretty), limits_(limits) {}
 
   void begin() override {
     std::string head;
     JsonWriter::escape(head, engine_version());
     std::fputs(pretty_ ? "{\n  \"meetlat\": " : "{\"meetlat\":", out_);
     std::fputs(head.c_str(), out_);
+    if (limits_) {
+      std::string limits;
+      write_limits_json(limits, *limits_, pretty_);
+      std::fputs(pretty_ ? ",\n  \"limits\": " : ",\"limits\":", out_);
+      std::fputs(limits.c_str(), out_);
+    }
     std::fputs(pretty_ ? ",\n  \"submissions\": [" : ",\"submissions\":[", out_);
   }
 
@@ -135,6 +168,7 @@ class JsonReportWriter : public ReportWriter {
  private:
   std::FILE* out_;
   bool pretty_;
+  std::optional<LimitsInEffect> limits_;
   std::size_t count_ = 0;
   std::string buffer_;
 };
@@ -177,9 +211,9 @@ class TextReportWriter : public ReportWriter {
 
 std::unique_ptr<ReportWriter> make_report_writer(std::string_view format, std::FILE* out,
                                                  const ReportOptions& options) {
-  if (format == "json") return std::make_unique<JsonReportWriter>(out, true);
+  if (format == "json") return std::make_unique<JsonReportWriter>(out, true, options.limits);
   if (format == "json-compact") {
-    return std::make_unique<JsonReportWriter>(out, false);
+    return std::make_unique<JsonReportWriter>(out, false, options.limits);
   }
   if (format == "text") return std::make_unique<TextReportWriter>(out, options);
   return nullptr;
