@@ -131,6 +131,9 @@ int run(int argc, char** argv) {
   add_lint(app, action);
   add_explain(app, action);
   add_diff(app, action);
+  add_serve(app, action);
+  add_replay(app, action);
+  add_verify_log(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

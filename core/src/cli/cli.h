@@ -76,6 +76,9 @@ void add_plugins(CLI::App& app, Action& action);
 void add_lint(CLI::App& app, Action& action);
 void add_explain(CLI::App& app, Action& action);
 void add_diff(CLI::App& app, Action& action);
+void add_serve(CLI::App& app, Action& action);
+void add_replay(CLI::App& app, Action& action);
+void add_verify_log(CLI::App& app, Action& action);
 
 int run(int argc, char** argv);
 

@@ -1,0 +1,55 @@
+// What the decision log keeps of one evaluation (issue "meetlat serve": "the submission itself,
+// the full report, engine version, hash of every pack and parameter set"), and its canonical
+// serialisation: compact JSON with a fixed member order, the bytes the entry hash covers. Replay
+// needs every input of the evaluation, so the record also holds the packs that were asked for,
+// the limits, and the committed amounts rule ML-08 saw.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "meetlat/expected.h"
+#include "meetlat/limits.h"
+#include "meetlat/money.h"
+#include "meetlat/outcome.h"
+#include "meetlat/submission.h"
+
+namespace meetlat {
+
+/// An amount a rule read through HostData::committed() during the evaluation.
+struct CommittedRead {
+  std::string regio;
+  std::string thema;
+  Cents cents = 0;
+};
+
+struct DecisionRecord {
+  // Summary (the generated columns of the log are read from these members).
+  std::string titel;
+  std::string regio;
+  std::string regeling;
+  std::string soort;
+  std::string ingediend;
+  std::string verdict;
+  std::string engine;          ///< engine_version() of the evaluating engine
+  std::vector<PackUse> packs;  ///< every pack used, with its hash and parameter set
+  // Inputs.
+  std::vector<std::string> requested_packs;  ///< ?pack= (or the service's --pack); may be empty
+  std::string name;                          ///< the submission's name (the report's `file`)
+  SubmissionFormat format = SubmissionFormat::toml;
+  std::string text;  ///< the submission as received
+  Budget rule_budget{};
+  std::vector<CommittedRead> committed;
+  std::vector<std::pair<std::string, std::string>> plugins;  ///< name, version of loaded plugins
+  // Output.
+  std::string report_json;  ///< write_submission_json(..., pretty = false)
+};
+
+/// The canonical serialisation (what the log stores and hashes).
+std::string to_content(const DecisionRecord& r);
+
+/// Reads a decision's content back. Fails on content that is not a decision record.
+Expected<DecisionRecord> parse_decision_content(std::string_view content);
+
+}  // namespace meetlat

@@ -1,0 +1,262 @@
+// Replay of a logged decision with the logged rules (see replay.h).
+#include "meetlat/replay.h"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <map>
+
+#include "meetlat/evaluator.h"
+#include "meetlat/host_data.h"
+#include "meetlat/json_writer.h"
+#include "meetlat/report.h"
+
+namespace meetlat {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// The committed amounts as the original evaluation saw them; anything it did not read is zero
+/// (it was not read, so it cannot have mattered).
+class RecordedHostData : public HostData {
+ public:
+  explicit RecordedHostData(const std::vector<CommittedRead>& reads) {
+    for (const auto& r : reads) amounts_[{r.regio, r.thema}] = r.cents;
+  }
+  Cents committed(std::string_view regio, std::string_view thema) const override {
+    auto it = amounts_.find({std::string(regio), std::string(thema)});
+    return it == amounts_.end() ? 0 : it->second;
+  }
+
+ private:
+  std::map<std::pair<std::string, std::string>, Cents> amounts_;
+};
+
+std::string_view text_or_empty(simdjson::simdjson_result<simdjson::dom::element> r) {
+  std::string_view s;
+  if (r.get(s) != simdjson::SUCCESS) return {};
+  return s;
+}
+
+struct RuleView {
+  std::string outcome;
+  std::string message;
+};
+
+// pack + "\n" + id -> outcome and message, in the order of the report.
+using RuleMap = std::vector<std::pair<std::string, RuleView>>;
+
+Expected<std::pair<RuleMap, std::vector<std::string>>> rules_of_report(std::string_view json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(json.data(), json.size()).get(doc)) {
+    return Error{"gelogd rapport is geen geldige JSON"};
+  }
+  RuleMap rules;
+  std::vector<std::string> input_errors;
+  simdjson::dom::array arr;
+  if (!doc["rules"].get(arr)) {
+    for (simdjson::dom::element rule : arr) {
+      std::string_view pack = text_or_empty(rule["pack"]);
+      std::string_view id = text_or_empty(rule["id"]);
+      std::string_view outcome = text_or_empty(rule["outcome"]);
+      std::string_view message = text_or_empty(rule["message"]);
+      rules.emplace_back(fmt::format("{}\n{}", pack, id),
+                         RuleView{std::string(outcome), std::string(message)});
+    }
+  }
+  if (!doc["input_errors"].get(arr)) {
+    for (simdjson::dom::element e : arr) {
+      input_errors.emplace_back(text_or_empty(e["path"]));
+    }
+  }
+  return std::make_pair(std::move(rules), std::move(input_errors));
+}
+
+fs::path scratch_dir() {
+  static std::atomic<unsigned> counter{0};
+  std::error_code ec;
+  return fs::temp_directory_path(ec) /
+         fmt::format("meetlat-replay-{}-{}", ::getpid(), counter.fetch_add(1));
+}
+
+struct RemoveOnExit {
+  fs::path dir;
+  ~RemoveOnExit() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+};
+
+}  // namespace
+
+Expected<ReplayResult> replay_decision(
+    const DecisionLog& log, std::int64_t id, const std::vector<PluginBinding>* plugins,
+    const std::vector<std::pair<std::string, std::string>>& plugin_versions) {
+  auto entry = log.decision(id);
+  if (!entry) return Error{fmt::format("besluit {} staat niet in het besluitenlog", id)};
+  auto record = parse_decision_content(entry->content);
+  if (!record) return record.error();
+  ReplayResult result;
+  result.id = id;
+  result.original = std::move(*record);
+  const DecisionRecord& o = result.original;
+
+  // The logged packs, from their snapshots, each in its own folder.
+  RemoveOnExit scratch{scratch_dir()};
+  PackChoice choice;
+  for (std::size_t i = 0; i < o.packs.size(); ++i) {
+    const PackUse& p = o.packs[i];
+    auto snap = log.snapshot(p.hash);
+    if (!snap) {
+      return Error{fmt::format("regelpakket {} {} ({}) kan niet worden nagespeeld: {}", p.name,
+                               p.version, p.hash, snap.error().message)};
+    }
+    auto dir = materialise_snapshot(*snap, scratch.dir / fmt::format("{}-{}", i, p.name));
+    if (!dir) return dir.error();
+    choice.named.push_back(dir->string());
+  }
+  // Without packs (a submission that could not be read, or no pack applied) the choice is what
+  // was asked for, against an empty search path: the logged rules are "none".
+  if (o.packs.empty()) {
+    for (const auto& name : o.requested_packs) {
+      if (name.find('/') == std::string::npos) choice.named.push_back(name);
+    }
+  }
+  PackSearchPath empty_path;
+  empty_path.add(scratch.dir / "geen-pakketten");
+  auto registry = std::make_shared<PackRegistry>(empty_path);
+  for (std::size_t i = 0; i < o.packs.size(); ++i) {
+    auto pack = registry->get(choice.named[i]);
+    if (!pack || (*pack)->hash != o.packs[i].hash) {
+      return Error{fmt::format("kopie van regelpakket {} geeft niet hash {}", o.packs[i].name,
+                               o.packs[i].hash)};
+    }
+  }
+
+  Limits limits;
+  limits.rule = o.rule_budget;
+  Evaluator evaluator(registry, limits, plugins);
+  ReadLimits read_limits;
+  read_limits.max_file_bytes = std::max(read_limits.max_file_bytes, o.text.size());
+  Submission s = parse_submission(o.text, o.format, o.name, read_limits);
+  RecordedHostData host(o.committed);
+  SubmissionReport replay = evaluator.evaluate(s, choice, host);
+  result.replay_verdict = std::string(to_string(replay.verdict));
+  result.replay_engine = std::string(engine_version());
+  write_submission_json(result.replay_report_json, replay, false);
+  result.report_identical = result.replay_report_json == o.report_json;
+
+  auto original_rules = rules_of_report(o.report_json);
+  if (!original_rules) return original_rules.error();
+  const RuleMap& before = original_rules->first;
+  std::map<std::string, RuleView> after;
+  for (const RuleResult& r : replay.rules) {
+    after[fmt::format("{}\n{}", r.pack, r.id)] =
+        RuleView{std::string(to_string(r.outcome)), r.message};
+  }
+  auto split = [](const std::string& key) {
+    auto nl = key.find('\n');
+    return std::make_pair(key.substr(0, nl), key.substr(nl + 1));
+  };
+  std::map<std::string, bool> seen;
+  for (const auto& [key, view] : before) {
+    seen[key] = true;
+    auto it = after.find(key);
+    auto [pack, rule] = split(key);
+    if (it == after.end()) {
+      result.differences.push_back({pack, rule, view.outcome, "", view.message, ""});
+    } else if (it->second.outcome != view.outcome || it->second.message != view.message) {
+      result.differences.push_back(
+          {pack, rule, view.outcome, it->second.outcome, view.message, it->second.message});
+    }
+  }
+  for (const RuleResult& r : replay.rules) {
+    std::string key = fmt::format("{}\n{}", r.pack, r.id);
+    if (seen.count(key) == 0) {
+      result.differences.push_back(
+          {r.pack, r.id, "", std::string(to_string(r.outcome)), "", r.message});
+    }
+  }
+  std::vector<std::string> replay_errors;
+  for (const auto& e : replay.input_errors) replay_errors.push_back(e.path);
+  bool same_input_errors = replay_errors == original_rules->second;
+  if (!same_input_errors) {
+    result.notes.push_back(fmt::format("invoerfouten verschillen: {} gelogd, {} bij naspelen",
+                                       original_rules->second.size(), replay_errors.size()));
+  }
+  if (o.engine != engine_version()) {
+    result.notes.push_back(
+        fmt::format("gelogd met engine {}, nagespeeld met engine {}", o.engine, engine_version()));
+  }
+  for (const auto& plugin : o.plugins) {
+    auto it = std::find_if(plugin_versions.begin(), plugin_versions.end(),
+                           [&](const auto& p) { return p.first == plugin.first; });
+    if (it == plugin_versions.end()) {
+      result.notes.push_back(
+          fmt::format("plugin {} {} is nu niet geladen", plugin.first, plugin.second));
+    } else if (it->second != plugin.second) {
+      result.notes.push_back(fmt::format("plugin {}: gelogd versie {}, nu versie {}", plugin.first,
+                                         plugin.second, it->second));
+    }
+  }
+  result.reproduces =
+      result.replay_verdict == o.verdict && result.differences.empty() && same_input_errors;
+  return result;
+}
+
+std::string replay_to_json(const ReplayResult& r) {
+  std::string out;
+  JsonWriter w(out, false);
+  w.begin_object();
+  w.key("id").value(static_cast<std::int64_t>(r.id));
+  w.key("reproduces").value(r.reproduces);
+  w.key("report_identical").value(r.report_identical);
+  auto packs = [&] {
+    w.begin_array();
+    for (const PackUse& p : r.original.packs) {
+      w.begin_object();
+      w.key("name").value(p.name);
+      w.key("version").value(p.version);
+      w.key("hash").value(p.hash);
+      w.end_object();
+    }
+    w.end_array();
+  };
+  w.key("original").begin_object();
+  w.key("verdict").value(r.original.verdict);
+  w.key("engine").value(r.original.engine);
+  w.key("packs");
+  packs();
+  w.key("report").raw(r.original.report_json);
+  w.end_object();
+  w.key("replay").begin_object();
+  w.key("verdict").value(r.replay_verdict);
+  w.key("engine").value(r.replay_engine);
+  w.key("packs");
+  packs();
+  w.key("report").raw(r.replay_report_json);
+  w.end_object();
+  w.key("differences").begin_array();
+  for (const auto& d : r.differences) {
+    w.begin_object();
+    w.key("pack").value(d.pack);
+    w.key("rule").value(d.rule);
+    w.key("original_outcome").value(d.original_outcome);
+    w.key("replay_outcome").value(d.replay_outcome);
+    w.key("original_message").value(d.original_message);
+    w.key("replay_message").value(d.replay_message);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("notes").begin_array();
+  for (const auto& n : r.notes) w.value(n);
+  w.end_array();
+  w.end_object();
+  return out;
+}
+
+}  // namespace meetlat
