@@ -52,4 +52,11 @@ std::string to_content(const DecisionRecord& r);
 /// Reads a decision's content back. Fails on content that is not a decision record.
 Expected<DecisionRecord> parse_decision_content(std::string_view content);
 
+class JsonWriter;
+/// The summary fields (titel … engine) of a record, as in its content: the log hashes them and
+/// GET /v1/decisions/{id} shows them, so both write them here.
+void write_record_summary(JsonWriter& w, const DecisionRecord& r);
+/// The context of a record that replay needs (limits, committed amounts, plugins), likewise.
+void write_record_context(JsonWriter& w, const DecisionRecord& r);
+
 }  // namespace meetlat

@@ -56,10 +56,7 @@ Expected<std::string> base64_decode(std::string_view in) {
 
 }  // namespace
 
-std::string to_content(const DecisionRecord& r) {
-  std::string out;
-  JsonWriter w(out, false);
-  w.begin_object();
+void write_record_summary(JsonWriter& w, const DecisionRecord& r) {
   w.key("titel").value(r.titel);
   w.key("regio").value(r.regio);
   w.key("regeling").value(r.regeling);
@@ -67,27 +64,9 @@ std::string to_content(const DecisionRecord& r) {
   w.key("ingediend").value(r.ingediend);
   w.key("verdict").value(r.verdict);
   w.key("engine").value(r.engine);
-  w.key("packs").begin_array();
-  for (const PackUse& p : r.packs) {
-    w.begin_object();
-    w.key("name").value(p.name);
-    w.key("version").value(p.version);
-    w.key("hash").value(p.hash);
-    w.key("params_version").value(p.params_version);
-    w.end_object();
-  }
-  w.end_array();
-  w.key("requested_packs").begin_array();
-  for (const auto& p : r.requested_packs) w.value(p);
-  w.end_array();
-  w.key("name").value(r.name);
-  w.key("format").value(r.format == SubmissionFormat::json ? "json" : "toml");
-  // Submissions with invalid UTF-8 are kept exactly, as base64: JSON text must be UTF-8.
-  if (is_valid_utf8(r.text)) {
-    w.key("text").value(r.text);
-  } else {
-    w.key("text_base64").value(base64_encode(r.text));
-  }
+}
+
+void write_record_context(JsonWriter& w, const DecisionRecord& r) {
   w.key("limits").begin_object();
   w.key("instructions").value(static_cast<std::uint64_t>(r.rule_budget.instructions));
   w.key("time_ms").value(static_cast<std::int64_t>(r.rule_budget.time.count()));
@@ -110,6 +89,35 @@ std::string to_content(const DecisionRecord& r) {
     w.end_object();
   }
   w.end_array();
+}
+
+std::string to_content(const DecisionRecord& r) {
+  std::string out;
+  JsonWriter w(out, false);
+  w.begin_object();
+  write_record_summary(w, r);
+  w.key("packs").begin_array();
+  for (const PackUse& p : r.packs) {
+    w.begin_object();
+    w.key("name").value(p.name);
+    w.key("version").value(p.version);
+    w.key("hash").value(p.hash);
+    w.key("params_version").value(p.params_version);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("requested_packs").begin_array();
+  for (const auto& p : r.requested_packs) w.value(p);
+  w.end_array();
+  w.key("name").value(r.name);
+  w.key("format").value(r.format == SubmissionFormat::json ? "json" : "toml");
+  // Submissions with invalid UTF-8 are kept exactly, as base64: JSON text must be UTF-8.
+  if (is_valid_utf8(r.text)) {
+    w.key("text").value(r.text);
+  } else {
+    w.key("text_base64").value(base64_encode(r.text));
+  }
+  write_record_context(w, r);
   w.key("report").raw(r.report_json);
   w.end_object();
   return out;

@@ -858,13 +858,7 @@ struct HttpService::Impl {
     w.begin_object();
     w.key("id").value(static_cast<std::int64_t>(entry->seq));
     w.key("at").value(entry->at);
-    w.key("titel").value(r.titel);
-    w.key("regio").value(r.regio);
-    w.key("regeling").value(r.regeling);
-    w.key("soort").value(r.soort);
-    w.key("ingediend").value(r.ingediend);
-    w.key("verdict").value(r.verdict);
-    w.key("engine").value(r.engine);
+    write_record_summary(w, r);
     w.key("packs").begin_array();
     for (const PackUse& p : r.packs) {
       w.begin_object();
@@ -889,28 +883,7 @@ struct HttpService::Impl {
       w.key("note").value("geen geldige UTF-8; staat als base64 in het besluitenlog");
     }
     w.end_object();
-    w.key("limits").begin_object();
-    w.key("instructions").value(static_cast<std::uint64_t>(r.rule_budget.instructions));
-    w.key("time_ms").value(static_cast<std::int64_t>(r.rule_budget.time.count()));
-    w.key("memory_bytes").value(static_cast<std::uint64_t>(r.rule_budget.memory));
-    w.end_object();
-    w.key("committed").begin_array();
-    for (const auto& c : r.committed) {
-      w.begin_object();
-      w.key("regio").value(c.regio);
-      w.key("thema").value(c.thema);
-      w.key("cents").value(static_cast<std::int64_t>(c.cents));
-      w.end_object();
-    }
-    w.end_array();
-    w.key("plugins").begin_array();
-    for (const auto& plugin : r.plugins) {
-      w.begin_object();
-      w.key("name").value(plugin.first);
-      w.key("version").value(plugin.second);
-      w.end_object();
-    }
-    w.end_array();
+    write_record_context(w, r);
     w.key("report").raw(r.report_json);
     w.key("overrides").begin_array();
     for (const LogEntry& e : extra) {
@@ -974,23 +947,34 @@ struct HttpService::Impl {
     return std::string(s);
   }
 
-  void handle_approve(const httplib::Request& req, httplib::Response& res) {
-    if (!authorised(req, res)) return;
-    auto id = parse_id(req.matches[1].str());
-    auto entry = id ? log->decision(*id) : std::nullopt;
+  // The decision named in the path (/v1/decisions/ID/...) and its logged record; answers 404 or
+  // 500 itself when there is none.
+  std::optional<DecisionRecord> logged_record(const httplib::Request& req, httplib::Response& res,
+                                              std::int64_t& id) const {
+    auto parsed = parse_id(req.matches[1].str());
+    auto entry = parsed ? log->decision(*parsed) : std::nullopt;
     if (!entry) {
       json_error(res, 404, "onbekend_besluit",
                  fmt::format("Besluit {} bestaat niet (unknown decision).", req.matches[1].str()));
-      return;
+      return std::nullopt;
     }
-    simdjson::dom::parser parser;
-    simdjson::dom::object body;
-    if (!json_body(req, res, parser, body)) return;
     auto record = parse_decision_content(entry->content);
     if (!record) {
       json_error(res, 500, "besluitenlog", record.error().message);
-      return;
+      return std::nullopt;
     }
+    id = *parsed;
+    return std::move(*record);
+  }
+
+  void handle_approve(const httplib::Request& req, httplib::Response& res) {
+    if (!authorised(req, res)) return;
+    std::int64_t decision_id = 0;
+    std::optional<DecisionRecord> record = logged_record(req, res, decision_id);
+    if (!record) return;
+    simdjson::dom::parser parser;
+    simdjson::dom::object body;
+    if (!json_body(req, res, parser, body)) return;
     if (record->verdict == "ongeldig" || record->regio.empty()) {
       json_error(res, 400, "niet_toe_te_kennen",
                  "Een ongeldige aanvraag (of een zonder regio) kan niet worden toegekend.");
@@ -1049,7 +1033,7 @@ struct HttpService::Impl {
     std::string content;
     JsonWriter w(content, false);
     w.begin_object();
-    w.key("decision").value(static_cast<std::int64_t>(*id));
+    w.key("decision").value(static_cast<std::int64_t>(decision_id));
     w.key("regio").value(record->regio);
     w.key("thema").value(thema);
     w.key("bedrag_cents").value(static_cast<std::int64_t>(cents));
@@ -1057,15 +1041,15 @@ struct HttpService::Impl {
     w.key("toelichting").value(toelichting);
     w.end_object();
     std::lock_guard<std::mutex> lock(decide_mutex);
-    for (const LogEntry& e : log->entries_for(*id)) {
+    for (const LogEntry& e : log->entries_for(decision_id)) {
       if (e.kind == EntryKind::approval) {
-        json_error(
-            res, 409, "al_toegekend",
-            fmt::format("Besluit {} is al toegekend (regel {} van het besluitenlog).", *id, e.seq));
+        json_error(res, 409, "al_toegekend",
+                   fmt::format("Besluit {} is al toegekend (regel {} van het besluitenlog).",
+                               decision_id, e.seq));
         return;
       }
     }
-    auto committed = log->append(EntryKind::approval, *id, content);
+    auto committed = log->append(EntryKind::approval, decision_id, content);
     if (!committed) {
       json_error(res, 500, "besluitenlog", committed.error().message);
       return;
@@ -1084,21 +1068,12 @@ struct HttpService::Impl {
 
   void handle_override(const httplib::Request& req, httplib::Response& res) {
     if (!authorised(req, res)) return;
-    auto id = parse_id(req.matches[1].str());
-    auto entry = id ? log->decision(*id) : std::nullopt;
-    if (!entry) {
-      json_error(res, 404, "onbekend_besluit",
-                 fmt::format("Besluit {} bestaat niet (unknown decision).", req.matches[1].str()));
-      return;
-    }
+    std::int64_t decision_id = 0;
+    std::optional<DecisionRecord> record = logged_record(req, res, decision_id);
+    if (!record) return;
     simdjson::dom::parser parser;
     simdjson::dom::object body;
     if (!json_body(req, res, parser, body)) return;
-    auto record = parse_decision_content(entry->content);
-    if (!record) {
-      json_error(res, 500, "besluitenlog", record.error().message);
-      return;
-    }
     std::string rule = text_field(body, "rule").value_or("");
     std::string outcome = text_field(body, "outcome").value_or("");
     std::string motivatie = text_field(body, "motivatie").value_or("");
@@ -1128,7 +1103,7 @@ struct HttpService::Impl {
       std::string list;
       for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
       json_error(res, 400, "onbekende_regel",
-                 fmt::format("Regel '{}' komt niet voor in besluit {}; wel: {}.", rule, *id,
+                 fmt::format("Regel '{}' komt niet voor in besluit {}; wel: {}.", rule, decision_id,
                              list.empty() ? "geen regels" : list));
       return;
     }
@@ -1148,7 +1123,7 @@ struct HttpService::Impl {
     std::string content;
     JsonWriter w(content, false);
     w.begin_object();
-    w.key("decision").value(static_cast<std::int64_t>(*id));
+    w.key("decision").value(static_cast<std::int64_t>(decision_id));
     w.key("pack").value(pack);
     w.key("rule").value(rule);
     w.key("machine_outcome").value(machine);
@@ -1157,7 +1132,7 @@ struct HttpService::Impl {
     w.key("door").value(door);
     w.end_object();
     std::lock_guard<std::mutex> lock(decide_mutex);
-    auto committed = log->append(EntryKind::rule_override, *id, content);
+    auto committed = log->append(EntryKind::rule_override, decision_id, content);
     if (!committed) {
       json_error(res, 500, "besluitenlog", committed.error().message);
       return;
