@@ -57,6 +57,31 @@ std::vector<std::string> documents_cited(const std::string& source) {
   return out;
 }
 
+// A suggestion for the commonest manifest and parameter mistakes of policy staff (issue "Policy
+// staff's workflow": every finding with a suggestion); empty when the message says it all.
+std::string suggestion_for_pack_problem(std::string_view message) {
+  struct Hint {
+    std::string_view contains;
+    std::string_view suggestion;
+  };
+  static constexpr Hint kHints[] = {
+      {"is geen bedrag",
+       "schrijf het bedrag in euro's als getal, zonder euroteken of punt voor duizendtallen: "
+       "300000, of met centen 1250.50"},
+      {"meer dan twee decimalen", "rond het bedrag af op hele centen (hoogstens twee decimalen)"},
+      {"is negatief", "een bedrag is nul of meer; een korting of tekort hoort in de regel"},
+      {"onwaarschijnlijk groot", "controleer het aantal nullen"},
+      {"moet een datum zijn", "schrijf datums als 2021-01-01, zonder aanhalingstekens"},
+      {"ligt na geldig_tot", "verwissel de twee datums, of corrigeer het jaartal"},
+      {"niet gedeclareerd",
+       "declareer de parameter in pack.toml onder [parameters.NAAM] met type en description"},
+  };
+  for (const Hint& h : kHints) {
+    if (message.find(h.contains) != std::string_view::npos) return std::string(h.suggestion);
+  }
+  return {};
+}
+
 class Linter {
  public:
   Linter(fs::path dir, const Limits& limits, const std::vector<PluginBinding>* plugins)
@@ -66,7 +91,7 @@ class Linter {
     std::vector<PackProblem> problems;
     auto pack = read_rule_pack(dir_, &problems);
     for (const auto& p : problems) {
-      add(Level::error, p.file, p.line, p.message, "");
+      add(Level::error, p.file, p.line, p.message, suggestion_for_pack_problem(p.message));
     }
     if (!pack) {
       // Still check the scripts' syntax and names, so one pass shows everything.

@@ -531,6 +531,13 @@ Expected<std::shared_ptr<const RulePack>> read_rule_pack(const fs::path& dir,
   }
 
   if (!errors.empty()) {
+    // A base value is checked again for every [[versions]] period that inherits it: say it once.
+    std::vector<std::string> unique;
+    for (auto& e : errors) {
+      if (std::find(unique.begin(), unique.end(), e) == unique.end())
+        unique.push_back(std::move(e));
+    }
+    errors = std::move(unique);
     std::string message;
     for (const auto& e : errors) {
       message += e + "\n";
