@@ -10,6 +10,7 @@ import json
 import os
 import pathlib
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -111,6 +112,25 @@ def main():
         v = subprocess.run([meetlat, "verify-log", "--db", str(db)], capture_output=True,
                            text=True)
         check(v.returncode == 0 and "intact" in v.stdout, "verify-log: intact (exit 0)")
+        # Cutting off the newest entry leaves a valid chain; the hash noted before shows it.
+        head = re.search(r"laatste hash (sha256:[0-9a-f]{64})", v.stdout)
+        check(head is not None, "verify-log prints the last hash")
+        truncated = tmp / "ingekort.sqlite"
+        shutil.copy(db, truncated)
+        con = sqlite3.connect(truncated)
+        con.execute("DELETE FROM entries WHERE seq = (SELECT max(seq) FROM entries)")
+        con.commit()
+        con.close()
+        v = subprocess.run([meetlat, "verify-log", "--db", str(truncated)], capture_output=True,
+                           text=True)
+        check(v.returncode == 0, "a truncated log still has an intact chain")
+        v = subprocess.run([meetlat, "verify-log", "--db", str(truncated), "--anker",
+                            head.group(1) if head else "x"], capture_output=True, text=True)
+        check(v.returncode == 1 and "INGEKORT" in v.stdout,
+              f"verify-log --anker finds the truncation (exit {v.returncode})")
+        v = subprocess.run([meetlat, "verify-log", "--db", str(db), "--anker",
+                            head.group(1) if head else "x"], capture_output=True, text=True)
+        check(v.returncode == 0 and "gevonden" in v.stdout, "verify-log --anker on the full log")
         con = sqlite3.connect(db)
         con.execute("UPDATE entries SET content = replace(content, '\"voldoet\"', "
                     "'\"voldoet_niet\"') WHERE seq = 1")

@@ -142,6 +142,9 @@ class DecisionLog {
   Expected<PackSnapshot> snapshot(const std::string& pack_hash) const;
 
   std::optional<LogEntry> entry(std::int64_t seq) const;
+  /// The entry whose chain hash is `hash` ("sha256:..."); verify-log --anker uses it to show
+  /// that the log still holds an entry whose hash was noted down elsewhere earlier.
+  std::optional<LogEntry> entry_with_hash(std::string_view hash) const;
   /// A decision entry by id; nullopt when there is none (or the id names another kind).
   std::optional<LogEntry> decision(std::int64_t id) const;
   /// Overrides and approvals of a decision, in chain order.

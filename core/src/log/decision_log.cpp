@@ -430,6 +430,17 @@ std::optional<LogEntry> DecisionLog::entry(std::int64_t seq) const {
   });
 }
 
+std::optional<LogEntry> DecisionLog::entry_with_hash(std::string_view hash) const {
+  return impl_->with_reader([&](sql::Connection& c) -> std::optional<LogEntry> {
+    if (!c) return std::nullopt;
+    sql::Statement q(c, fmt::format("SELECT {} FROM entries WHERE hash = ?1 ORDER BY seq LIMIT 1",
+                                    kEntryColumns));
+    q.bind(1, hash);
+    if (q.step() != SQLITE_ROW) return std::nullopt;
+    return read_entry(q);
+  });
+}
+
 std::optional<LogEntry> DecisionLog::decision(std::int64_t id) const {
   auto e = entry(id);
   if (!e || e->kind != EntryKind::decision) return std::nullopt;
