@@ -55,7 +55,7 @@ std::string_view Document::store(std::string_view s) {
     return strings_.back();
   }
   if (blocks_.empty() || block_used_ + s.size() > block_size_) {
-    blocks_.push_back(std::make_unique<char[]>(kBlockSize));
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(kBlockSize));  // no zeroing
     block_used_ = 0;
     block_size_ = kBlockSize;
   }
