@@ -12,3 +12,4 @@ status=0
 echo
 echo "(exit status $status: 0 voldoet, 1 voldoet niet, 2 onbeslist/ongeldig, 3 gebruiksfout)"
 echo "Alle voorbeelden: ./build/meetlat check examples/"
+echo "De webpagina voor kwartiermakers: ./build/meetlat serve, open dan http://127.0.0.1:8080/"
