@@ -51,6 +51,20 @@ struct EngineOptions {
 /// Whether to colour text output: --color=auto|always|never, NO_COLOR, a terminal.
 bool use_color(const std::string& mode);
 
+/// ANSI colours of the text output of lint, test and diff; empty strings when not colouring.
+struct Palette {
+  const char* red = "";
+  const char* green = "";
+  const char* yellow = "";
+  const char* bold = "";
+  const char* dim = "";
+  const char* reset = "";
+  static Palette of(const std::string& color_mode) {
+    if (!use_color(color_mode)) return {};
+    return {"\033[31m", "\033[32m", "\033[33m", "\033[1m", "\033[2m", "\033[0m"};
+  }
+};
+
 /// Loads the named packs once up front so that a broken pack is reported before any
 /// submission is evaluated. Prints every problem to stderr; false when one fails.
 bool preload_packs(const std::shared_ptr<PackRegistry>& registry,

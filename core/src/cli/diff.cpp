@@ -181,10 +181,10 @@ void add_diff(CLI::App& app, Action& action) {
         return 0;
       }
 
-      bool color = use_color(o->color);
-      const char* bold = color ? "\033[1m" : "";
-      const char* dim = color ? "\033[2m" : "";
-      const char* reset = color ? "\033[0m" : "";
+      const Palette pal = Palette::of(o->color);
+      const char* bold = pal.bold;
+      const char* dim = pal.dim;
+      const char* reset = pal.reset;
       std::printf("Van  %s %s (%s)\nNaar %s %s (%s)\n\n", from_pack->manifest.name.c_str(),
                   from_pack->manifest.version.c_str(), from_pack->hash.substr(0, 19).c_str(),
                   to_pack->manifest.name.c_str(), to_pack->manifest.version.c_str(),

@@ -25,11 +25,11 @@ void add_lint(CLI::App& app, Action& action) {
   cmd->add_option("packs", o->packs, "Regelpakketten (naam of map)")->required();
   cmd->callback([o, &action]() {
     action = [o]() -> int {
-      bool color = use_color(o->color);
-      const char* red = color ? "\033[31m" : "";
-      const char* yellow = color ? "\033[33m" : "";
-      const char* dim = color ? "\033[2m" : "";
-      const char* reset = color ? "\033[0m" : "";
+      const Palette pal = Palette::of(o->color);
+      const char* red = pal.red;
+      const char* yellow = pal.yellow;
+      const char* dim = pal.dim;
+      const char* reset = pal.reset;
       auto registry = o->engine.registry();
       auto plugins = o->engine.plugins();  // rules may call plugin functions (nl.zoek_bedrag)
       std::size_t errors = 0;
