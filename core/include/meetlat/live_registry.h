@@ -12,6 +12,7 @@
 
 #include "meetlat/evaluator.h"
 #include "meetlat/limits.h"
+#include "meetlat/rule_pack.h"
 
 namespace meetlat {
 
@@ -19,8 +20,10 @@ namespace meetlat {
 class FileFingerprint {
  public:
   /// Every regular file under `roots` (recursively; hidden entries skipped) and the roots that
-  /// are files themselves.
-  static FileFingerprint of(const std::vector<std::filesystem::path>& roots);
+  /// are files themselves. With `extensions`, only files under the roots whose names end in one
+  /// of them: a pack folder may sit beside files that change all the time (a decision log).
+  static FileFingerprint of(const std::vector<std::filesystem::path>& roots,
+                            const std::vector<std::string>& extensions = {});
   bool operator==(const FileFingerprint& o) const { return entries_ == o.entries_; }
   bool operator!=(const FileFingerprint& o) const { return !(*this == o); }
   std::size_t size() const { return entries_.size(); }
@@ -46,11 +49,17 @@ class LiveRegistry {
   /// The registry in use: the last version in which every pack loaded.
   std::shared_ptr<PackRegistry> current() const;
 
+  /// One reason a reload was refused, located (meetlat serve lists them on /v1/packs).
+  struct Problem {
+    std::string pack;  ///< the pack's name; its folder when even the manifest could not be read
+    PackProblem where;
+  };
   struct Status {
-    bool changed = false;  ///< files changed since the last poll
-    bool ok = true;        ///< the current registry reflects the files (no broken edit)
-    std::string error;     ///< why the last reload was refused, with file and line
-    int generation = 0;    ///< incremented on every successful switch
+    bool changed = false;           ///< files changed since the last poll
+    bool ok = true;                 ///< the current registry reflects the files (no broken edit)
+    std::string error;              ///< why the last reload was refused, with file and line
+    std::vector<Problem> problems;  ///< the same, one by one
+    int generation = 0;             ///< incremented on every successful switch
   };
   /// Checks the files; when they changed, reloads and switches if every pack loads.
   Status poll();
@@ -59,8 +68,10 @@ class LiveRegistry {
 
  private:
   std::vector<std::filesystem::path> roots() const;
-  /// Reads and loads every pack; the error lists each problem, else empty.
-  std::string try_load(const std::shared_ptr<PackRegistry>& candidate) const;
+  /// Reads and loads every pack; every problem, none when all load.
+  std::vector<Problem> try_load(const std::shared_ptr<PackRegistry>& candidate) const;
+  /// Records the outcome of try_load in status_ (mutex_ held).
+  void set_problems(std::vector<Problem> problems);
 
   PackSearchPath path_;
   std::vector<std::string> extra_;

@@ -88,6 +88,10 @@ struct PackProblem {
   std::string message;
 };
 
+/// Splits a located message "file[:line[:column]]: text" (as the pack reader and the Lua host
+/// write them) into its parts; without a location the whole text is the message.
+PackProblem split_problem(std::string_view located);
+
 /// Reads a pack folder: manifest, parameters (checked against their declared types), scripts.
 /// Errors name the file, the key and, where known, the line; `problems`, when given, receives
 /// them one by one as well.

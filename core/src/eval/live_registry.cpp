@@ -9,7 +9,14 @@ namespace meetlat {
 
 namespace fs = std::filesystem;
 
-FileFingerprint FileFingerprint::of(const std::vector<fs::path>& roots) {
+namespace {
+// What a pack is made of (manifest, parameters, test cases, rules); other files beside the
+// packs, such as the decision log of meetlat serve, must not trigger a reload.
+const std::vector<std::string> kPackFileExtensions = {".toml", ".lua"};
+}  // namespace
+
+FileFingerprint FileFingerprint::of(const std::vector<fs::path>& roots,
+                                    const std::vector<std::string>& extensions) {
   FileFingerprint f;
   std::error_code ec;
   auto add = [&](const fs::path& p) {
@@ -34,7 +41,10 @@ FileFingerprint FileFingerprint::of(const std::vector<fs::path>& roots) {
         if (it->is_directory(ec)) it.disable_recursion_pending();
         continue;
       }
-      if (it->is_regular_file(ec)) add(it->path());
+      bool wanted = extensions.empty() ||
+                    std::any_of(extensions.begin(), extensions.end(),
+                                [&](const std::string& e) { return name.ends_with(e); });
+      if (wanted && it->is_regular_file(ec)) add(it->path());
     }
   }
   std::sort(f.entries_.begin(), f.entries_.end(),
@@ -46,9 +56,24 @@ LiveRegistry::LiveRegistry(PackSearchPath path, std::vector<std::string> extra_p
                            const Limits& limits, const std::vector<PluginBinding>* plugins)
     : path_(std::move(path)), extra_(std::move(extra_packs)), limits_(limits), plugins_(plugins) {
   current_ = std::make_shared<PackRegistry>(path_);
-  fingerprint_ = FileFingerprint::of(roots());
-  status_.error = try_load(current_);
-  status_.ok = status_.error.empty();
+  fingerprint_ = FileFingerprint::of(roots(), kPackFileExtensions);
+  set_problems(try_load(current_));
+}
+
+void LiveRegistry::set_problems(std::vector<Problem> problems) {
+  status_.error.clear();
+  for (const Problem& p : problems) {
+    const PackProblem& w = p.where;
+    if (!w.file.empty()) {
+      status_.error += w.file + ":";
+      if (w.line > 0) status_.error += std::to_string(w.line) + ":";
+      if (w.line > 0 && w.column > 0) status_.error += std::to_string(w.column) + ":";
+      status_.error += " ";
+    }
+    status_.error += w.message + "\n";
+  }
+  status_.problems = std::move(problems);
+  status_.ok = status_.problems.empty();
 }
 
 std::vector<fs::path> LiveRegistry::roots() const {
@@ -57,22 +82,32 @@ std::vector<fs::path> LiveRegistry::roots() const {
   return out;
 }
 
-std::string LiveRegistry::try_load(const std::shared_ptr<PackRegistry>& candidate) const {
-  std::string errors;
+std::vector<LiveRegistry::Problem> LiveRegistry::try_load(
+    const std::shared_ptr<PackRegistry>& candidate) const {
+  std::vector<Problem> problems;
+  // Errors arrive as located lines ("file:line: text"), one per problem.
+  auto add = [&](const std::string& pack, std::string_view text) {
+    while (!text.empty()) {
+      std::size_t nl = text.find('\n');
+      std::string_view line = text.substr(0, nl);
+      if (!line.empty()) problems.push_back({pack, split_problem(line)});
+      if (nl == std::string_view::npos) break;
+      text.remove_prefix(nl + 1);
+    }
+  };
   Evaluator probe(candidate, limits_, plugins_);
   std::vector<std::string> names = extra_;
   for (const auto& dir : path_.all_packs()) names.push_back(dir.string());
   for (const auto& name : names) {
     auto pack = candidate->get(name);
     if (!pack) {
-      errors += pack.error().message;
-      if (errors.back() != '\n') errors += '\n';
+      add(fs::path(name).filename().string(), pack.error().message);
       continue;
     }
     auto loaded = probe.load(*pack);
-    if (!loaded) errors += loaded.error().message;
+    if (!loaded) add((*pack)->manifest.name, loaded.error().message);
   }
-  return errors;
+  return problems;
 }
 
 std::shared_ptr<PackRegistry> LiveRegistry::current() const {
@@ -86,7 +121,7 @@ LiveRegistry::Status LiveRegistry::status() const {
 }
 
 LiveRegistry::Status LiveRegistry::poll() {
-  FileFingerprint now = FileFingerprint::of(roots());
+  FileFingerprint now = FileFingerprint::of(roots(), kPackFileExtensions);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (now == fingerprint_) {
@@ -97,11 +132,10 @@ LiveRegistry::Status LiveRegistry::poll() {
   }
   // Read and load everything anew, outside the lock: evaluations keep using the current set.
   auto candidate = std::make_shared<PackRegistry>(path_);
-  std::string error = try_load(candidate);
+  std::vector<Problem> problems = try_load(candidate);
   std::lock_guard<std::mutex> lock(mutex_);
   status_.changed = true;
-  status_.error = error;
-  status_.ok = error.empty();
+  set_problems(std::move(problems));
   if (status_.ok) {
     current_ = std::move(candidate);
     ++status_.generation;

@@ -286,10 +286,8 @@ std::string RulePack::why_not_applicable(const Submission& s) const {
   return {};
 }
 
-namespace {
-// The messages above are all "file[:line[:column]]: text", made in this file; split them back
-// into their parts for callers that list problems one by one (meetlat lint).
-PackProblem split_problem(const std::string& s) {
+PackProblem split_problem(std::string_view located) {
+  const std::string s(located);
   PackProblem p;
   std::size_t i = 0;
   while (i < s.size()) {
@@ -311,6 +309,22 @@ PackProblem split_problem(const std::string& s) {
       }
       while (pos < s.size() && s[pos] == ' ') ++pos;
       p.message = s.substr(pos);
+      // Lua's own messages start with the chunk name and line again: "FILE: FILE:4: 'end'
+      // expected" or "FILE:4: FILE:4: ...": say them once.
+      if (p.message.starts_with(p.file + ":")) {
+        std::size_t d = p.file.size() + 1;
+        int line = 0;
+        while (d < p.message.size() && std::isdigit(static_cast<unsigned char>(p.message[d]))) {
+          line = line * 10 + (p.message[d++] - '0');
+        }
+        if (line > 0 && (p.line == 0 || p.line == line) && d < p.message.size() &&
+            p.message[d] == ':') {
+          p.line = line;
+          ++d;
+          while (d < p.message.size() && p.message[d] == ' ') ++d;
+          p.message.erase(0, d);
+        }
+      }
       return p;
     }
     i = colon + 1;
@@ -318,7 +332,6 @@ PackProblem split_problem(const std::string& s) {
   p.message = s;
   return p;
 }
-}  // namespace
 
 Expected<std::shared_ptr<const RulePack>> read_rule_pack(const fs::path& dir,
                                                          std::vector<PackProblem>* problems) {

@@ -206,57 +206,6 @@ struct PackInfo {
   std::string loaded_at;
 };
 
-struct LoadProblem {
-  std::string pack;
-  std::string file;
-  int line = 0;
-  std::string message;
-};
-
-// Turns "file:line:col: message" or "file:line: message" into its parts.
-LoadProblem split_located(std::string pack, std::string_view s) {
-  LoadProblem p;
-  p.pack = std::move(pack);
-  std::size_t colon = s.find(':');
-  if (colon != std::string_view::npos && colon > 0) {
-    std::string_view file = s.substr(0, colon);
-    if (file.ends_with(".lua") || file.ends_with(".toml")) {
-      p.file = std::string(file);
-      std::string_view rest = s.substr(colon + 1);
-      int line = 0;
-      std::size_t i = 0;
-      while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') {
-        line = line * 10 + (rest[i] - '0');
-        ++i;
-      }
-      p.line = line;
-      while (i < rest.size() &&
-             (rest[i] == ':' || rest[i] == ' ' || (rest[i] >= '0' && rest[i] <= '9'))) {
-        ++i;
-      }
-      p.message = std::string(rest.substr(i));
-      // Lua's own messages repeat the chunk name: "FILE: ...FILE:4: 'end' expected".
-      if (p.line == 0) {
-        std::size_t at = p.message.find(".lua:");
-        if (at != std::string::npos) {
-          std::size_t d = at + 5;
-          int l = 0;
-          while (d < p.message.size() && p.message[d] >= '0' && p.message[d] <= '9') {
-            l = l * 10 + (p.message[d++] - '0');
-          }
-          if (l > 0 && d + 1 < p.message.size() && p.message[d] == ':') {
-            p.line = l;
-            p.message = p.message.substr(d + 1 + (p.message[d + 1] == ' ' ? 1 : 0));
-          }
-        }
-      }
-      return p;
-    }
-  }
-  p.message = std::string(s);
-  return p;
-}
-
 bool valid_pack_name(std::string_view s) {
   if (s.empty() || s.size() > 100) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
@@ -338,7 +287,7 @@ struct HttpService::Impl {
   // The packs in use, their load problems and snapshots; rebuilt by the reload thread.
   mutable std::mutex catalog_mutex;
   std::vector<PackInfo> packs;
-  std::vector<LoadProblem> problems;
+  std::vector<LiveRegistry::Problem> problems;
   std::map<std::string, std::string> path_by_name;  // --pack PATH packs, by manifest name
   std::map<std::string, std::shared_ptr<const PackSnapshot>> snapshots;  // by pack hash
   std::map<std::string, std::string> first_seen;                         // hash -> loaded_at
@@ -395,51 +344,7 @@ struct HttpService::Impl {
         by_name[m.name] = dir;
       }
     }
-    std::vector<LoadProblem> found;
-    if (!st.ok) {
-      // Located problems per pack, for the page; LiveRegistry has them as one text.
-      Evaluator probe(std::make_shared<PackRegistry>(opts.search_path), opts.limits, opts.plugins);
-      for (const auto& dir : dirs) {
-        std::string folder = fs::path(dir).filename().string();
-        std::vector<PackProblem> pp;
-        auto pack = read_rule_pack(dir, &pp);
-        if (!pack) {
-          for (const auto& p : pp) found.push_back({folder, p.file, p.line, p.message});
-          continue;
-        }
-        auto ok = probe.load(*pack);
-        if (!ok) {
-          std::string_view text = ok.error().message;
-          while (!text.empty()) {
-            std::size_t nl = text.find('\n');
-            std::string_view line = text.substr(0, nl);
-            if (!line.empty()) found.push_back(split_located((*pack)->manifest.name, line));
-            if (nl == std::string_view::npos) break;
-            text.remove_prefix(nl + 1);
-          }
-        }
-      }
-      if (found.empty()) found.push_back({"", "", 0, st.error});
-      // Lua's messages repeat the file and line that are already fields of their own.
-      for (LoadProblem& p : found) {
-        std::string_view m = p.message;
-        if (p.file.empty() || !m.starts_with(p.file) || m.size() <= p.file.size() ||
-            m[p.file.size()] != ':') {
-          continue;
-        }
-        m.remove_prefix(p.file.size() + 1);
-        int line = 0;
-        while (!m.empty() && m.front() >= '0' && m.front() <= '9') {
-          line = line * 10 + (m.front() - '0');
-          m.remove_prefix(1);
-        }
-        if (line == 0 || m.empty() || m.front() != ':') continue;
-        m.remove_prefix(1);
-        while (!m.empty() && m.front() == ' ') m.remove_prefix(1);
-        if (p.line == 0) p.line = line;
-        p.message = std::string(m);
-      }
-    }
+    std::vector<LiveRegistry::Problem> found = st.problems;
     // Snapshots of packs not yet in the log, taken now rather than on a request's path.
     std::map<std::string, std::shared_ptr<const PackSnapshot>> snaps;
     {
@@ -724,16 +629,16 @@ struct HttpService::Impl {
     }
     w.end_array();
     w.key("errors").begin_array();
-    for (const LoadProblem& p : problems) {
+    for (const LiveRegistry::Problem& p : problems) {
       w.begin_object();
       w.key("pack").value(p.pack);
-      w.key("file").value(p.file);
-      if (p.line > 0) {
-        w.key("line").value(p.line);
+      w.key("file").value(p.where.file);
+      if (p.where.line > 0) {
+        w.key("line").value(p.where.line);
       } else {
         w.key("line").null();
       }
-      w.key("message").value(p.message);
+      w.key("message").value(p.where.message);
       w.end_object();
     }
     w.end_array();
@@ -1396,8 +1301,8 @@ void HttpService::stop() {
 std::string HttpService::load_errors() const {
   std::lock_guard<std::mutex> lock(impl_->catalog_mutex);
   std::string out;
-  for (const auto& p : impl_->problems) {
-    out += fmt::format("{}{}{}{}\n", p.pack.empty() ? "" : p.pack + ": ", p.file,
+  for (const auto& [pack, p] : impl_->problems) {
+    out += fmt::format("{}{}{}{}\n", pack.empty() ? "" : pack + ": ", p.file,
                        p.line > 0 ? fmt::format(":{}", p.line) : "",
                        p.file.empty() ? p.message : ": " + p.message);
   }

@@ -131,3 +131,28 @@ TEST_CASE("packs are found by path or by name on the search path", "[pack]") {
   CHECK(missing.error().message.find("niet gevonden; gezocht in") != std::string::npos);
   CHECK(path.all_packs().size() == 2);
 }
+
+TEST_CASE("located messages split into file, line, column and text", "[pack]") {
+  PackProblem p = split_problem("p/params.toml:12:5: budget: de waarde is geen bedrag");
+  CHECK(p.file == "p/params.toml");
+  CHECK(p.line == 12);
+  CHECK(p.column == 5);
+  CHECK(p.message == "budget: de waarde is geen bedrag");
+
+  // Lua repeats the chunk name and line inside its own message: said once.
+  p = split_problem("p/rules/a.lua: p/rules/a.lua:4: 'end' expected near <eof>");
+  CHECK(p.file == "p/rules/a.lua");
+  CHECK(p.line == 4);
+  CHECK(p.message == "'end' expected near <eof>");
+  p = split_problem("p/rules/a.lua:4: p/rules/a.lua:4: unexpected symbol");
+  CHECK(p.line == 4);
+  CHECK(p.message == "unexpected symbol");
+  // Another line inside the message is information, not a repeat.
+  p = split_problem("p/rules/a.lua:4: p/rules/a.lua:9: unexpected symbol");
+  CHECK(p.line == 4);
+  CHECK(p.message == "p/rules/a.lua:9: unexpected symbol");
+
+  p = split_problem("geen locatie");
+  CHECK(p.file.empty());
+  CHECK(p.message == "geen locatie");
+}
