@@ -92,6 +92,9 @@ Expected<std::shared_ptr<const RulePack>> PackRegistry::get(const std::string& n
   bool is_path =
       name_or_path.find('/') != std::string::npos || name_or_path == "." || name_or_path == "..";
   if (is_path) {
+    // Once read, a pack is not read again (read_cached); skip the file-system check as well, it
+    // ran once per submission for every --pack PATH.
+    if (auto hit = cache_.find(name_or_path); hit != cache_.end()) return hit->second;
     auto dir = path_.resolve(name_or_path);
     if (!dir) return dir.error();
     return read_cached(dir->string());
