@@ -1098,15 +1098,24 @@
     return box;
   }
 
+  // Only the newest request may fill the view: an older answer arriving late (opening a decision,
+  // then acting on it) would otherwise overwrite newer content, and buttons of a previous
+  // rendering would stay clickable while the new one loads.
+  let decisionRequest = 0;
+
   async function showDecision(id, options = {}) {
     const slot = $('#besluit-inhoud');
+    const request = ++decisionRequest;
+    slot.replaceChildren(el('p', {text: 'Besluit wordt geladen…'}));
     let d;
     try {
       [d] = await Promise.all([api('GET', `/v1/decisions/${encodeURIComponent(id)}`), fetchLedger().catch(() => null)]);
     } catch (e) {
+      if (request !== decisionRequest) return;
       slot.replaceChildren(el('p', {class: 'error-text', text: `Besluit ${id} kon niet worden opgehaald: ${e.message}`}));
       return;
     }
+    if (request !== decisionRequest) return;
     currentDecision = d;
     const report = d.report || {};
     $('#h-besluit').textContent = `Besluit ${d.id}: ${report.titel || d.titel || 'aanvraag'}`;
