@@ -310,9 +310,20 @@ PackProblem split_problem(std::string_view located) {
       while (pos < s.size() && s[pos] == ' ') ++pos;
       p.message = s.substr(pos);
       // Lua's own messages start with the chunk name and line again: "FILE: FILE:4: 'end'
-      // expected" or "FILE:4: FILE:4: ...": say them once.
+      // expected" or "FILE:4: FILE:4: ...", a long name shortened to "...END-OF-FILE:4:": say
+      // them once.
+      std::size_t name_end = std::string::npos;
       if (p.message.starts_with(p.file + ":")) {
-        std::size_t d = p.file.size() + 1;
+        name_end = p.file.size();
+      } else if (p.message.starts_with("...")) {
+        std::size_t c = p.message.find(':');
+        if (c != std::string::npos && c > 3 &&
+            std::string_view(p.file).ends_with(std::string_view(p.message).substr(3, c - 3))) {
+          name_end = c;
+        }
+      }
+      if (name_end != std::string::npos) {
+        std::size_t d = name_end + 1;
         int line = 0;
         while (d < p.message.size() && std::isdigit(static_cast<unsigned char>(p.message[d]))) {
           line = line * 10 + (p.message[d++] - '0');

@@ -147,6 +147,9 @@ TEST_CASE("located messages split into file, line, column and text", "[pack]") {
   p = split_problem("p/rules/a.lua:4: p/rules/a.lua:4: unexpected symbol");
   CHECK(p.line == 4);
   CHECK(p.message == "unexpected symbol");
+  p = split_problem("/tmp/x/p/rules/a.lua: ...x/p/rules/a.lua:4: 'end' expected");
+  CHECK(p.line == 4);
+  CHECK(p.message == "'end' expected");
   // Another line inside the message is information, not a repeat.
   p = split_problem("p/rules/a.lua:4: p/rules/a.lua:9: unexpected symbol");
   CHECK(p.line == 4);
