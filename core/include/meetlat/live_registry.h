@@ -61,7 +61,8 @@ class LiveRegistry {
     std::vector<Problem> problems;  ///< the same, one by one
     int generation = 0;             ///< incremented on every successful switch
   };
-  /// Checks the files; when they changed, reloads and switches if every pack loads.
+  /// Checks the files; when they changed and then stayed the same for one more poll, reloads
+  /// and switches if every pack loads.
   Status poll();
   /// The state after the last poll.
   Status status() const;
@@ -79,7 +80,8 @@ class LiveRegistry {
   const std::vector<PluginBinding>* plugins_;
   mutable std::mutex mutex_;
   std::shared_ptr<PackRegistry> current_;
-  FileFingerprint fingerprint_;
+  FileFingerprint fingerprint_;  ///< what the current registry was loaded from
+  FileFingerprint pending_;      ///< what the last poll saw
   Status status_;
 };
 

@@ -57,6 +57,7 @@ LiveRegistry::LiveRegistry(PackSearchPath path, std::vector<std::string> extra_p
     : path_(std::move(path)), extra_(std::move(extra_packs)), limits_(limits), plugins_(plugins) {
   current_ = std::make_shared<PackRegistry>(path_);
   fingerprint_ = FileFingerprint::of(roots(), kPackFileExtensions);
+  pending_ = fingerprint_;
   set_problems(try_load(current_));
 }
 
@@ -124,7 +125,12 @@ LiveRegistry::Status LiveRegistry::poll() {
   FileFingerprint now = FileFingerprint::of(roots(), kPackFileExtensions);
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (now == fingerprint_) {
+    // Reload only once the files have stood still for one poll: an editor (or a test) that
+    // truncates a file and then writes it would otherwise have the half-written pack loaded,
+    // and an empty rules file is a valid pack without those rules.
+    bool settled = now == pending_;
+    pending_ = now;
+    if (now == fingerprint_ || !settled) {
       status_.changed = false;
       return status_;
     }

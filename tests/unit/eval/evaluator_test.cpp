@@ -2,7 +2,6 @@
 #include <catch2/catch.hpp>
 
 #include "meetlat/batch.h"
-#include "meetlat/live_registry.h"
 #include "meetlat/report.h"
 #include "support.h"
 
@@ -251,48 +250,4 @@ rule { id = "R-01", title = "limiet", severity = "blocking", source = "s", quote
   CHECK(compare_versions("1.10.0", "1.9.2") > 0);
   CHECK(compare_versions("2.0", "2.0.0") < 0);
   CHECK(compare_versions("1.0.0", "1.0.0") == 0);
-}
-
-TEST_CASE("live registry: a change reloads, a broken edit keeps the last good version",
-          "[eval][reload]") {
-  TempDir dir;
-  auto write_rule = [&](const std::string& message) {
-    dir.write("rules/p/rules/r.lua",
-              "rule { id = \"R-01\", title = \"t\", severity = \"blocking\", source = \"s\", "
-              "quote = \"q\",\n  check = function(s, p) return pass(\"" +
-                  message + "\") end }\n");
-  };
-  dir.write("rules/p/pack.toml", manifest("p"));
-  write_rule("eerste");
-  PackSearchPath path;
-  path.add(dir.path() / "rules");
-  LiveRegistry live(path, {}, Limits{});
-  CHECK(live.status().ok);
-  auto message = [&]() {
-    Evaluator ev(live.current(), Limits{});
-    Submission s = parse_submission(kInitiative, SubmissionFormat::toml, "s.toml");
-    return ev.evaluate(s, PackChoice{{"p"}}, HostData{}).rules.at(0).message;
-  };
-  CHECK(message() == "eerste");
-  CHECK_FALSE(live.poll().changed);
-
-  write_rule("tweede");
-  auto changed = live.poll();
-  CHECK(changed.changed);
-  CHECK(changed.ok);
-  CHECK(changed.generation == 1);
-  CHECK(message() == "tweede");
-
-  dir.write("rules/p/rules/r.lua", "rule { id = \"R-01\",\n  title = \n}\n");  // broken
-  auto broken = live.poll();
-  CHECK(broken.changed);
-  CHECK_FALSE(broken.ok);
-  CHECK(broken.error.find("r.lua:3") != std::string::npos);
-  CHECK(broken.generation == 1);
-  CHECK(message() == "tweede");  // the last good version keeps serving
-
-  write_rule("derde");
-  auto fixed = live.poll();
-  CHECK(fixed.ok);
-  CHECK(message() == "derde");
 }

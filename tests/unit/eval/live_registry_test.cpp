@@ -19,6 +19,53 @@ void touch_later(const std::filesystem::path& p) {
 }
 }  // namespace
 
+TEST_CASE("live registry: a change reloads, a broken edit keeps the last good version",
+          "[eval][reload]") {
+  TempDir dir;
+  auto write_rule = [&](const std::string& message) {
+    dir.write("rules/p/rules/r.lua",
+              "rule { id = \"R-01\", title = \"t\", severity = \"blocking\", source = \"s\", "
+              "quote = \"q\",\n  check = function(s, p) return pass(\"" +
+                  message + "\") end }\n");
+  };
+  dir.write("rules/p/pack.toml", manifest("p"));
+  write_rule("eerste");
+  PackSearchPath path;
+  path.add(dir.path() / "rules");
+  LiveRegistry live(path, {}, Limits{});
+  CHECK(live.status().ok);
+  auto message = [&]() {
+    Evaluator ev(live.current(), Limits{});
+    Submission s = parse_submission(kInitiative, SubmissionFormat::toml, "s.toml");
+    return ev.evaluate(s, PackChoice{{"p"}}, HostData{}).rules.at(0).message;
+  };
+  CHECK(message() == "eerste");
+  CHECK_FALSE(live.poll().changed);
+
+  write_rule("tweede");
+  CHECK_FALSE(live.poll().changed);  // taken once the files stand still for one poll
+  auto changed = live.poll();
+  CHECK(changed.changed);
+  CHECK(changed.ok);
+  CHECK(changed.generation == 1);
+  CHECK(message() == "tweede");
+
+  dir.write("rules/p/rules/r.lua", "rule { id = \"R-01\",\n  title = \n}\n");  // broken
+  live.poll();
+  auto broken = live.poll();
+  CHECK(broken.changed);
+  CHECK_FALSE(broken.ok);
+  CHECK(broken.error.find("r.lua:3") != std::string::npos);
+  CHECK(broken.generation == 1);
+  CHECK(message() == "tweede");  // the last good version keeps serving
+
+  write_rule("derde");
+  live.poll();
+  auto fixed = live.poll();
+  CHECK(fixed.ok);
+  CHECK(message() == "derde");
+}
+
 TEST_CASE("only pack files trigger a reload; a broken edit is located and keeps the last good",
           "[eval]") {
   TempDir dir;
@@ -35,10 +82,13 @@ TEST_CASE("only pack files trigger a reload; a broken edit is located and keeps 
   dir.write("rules/besluiten.sqlite-wal", "xyz");
   touch_later(log);
   CHECK_FALSE(live.poll().changed);
+  CHECK_FALSE(live.poll().changed);
   CHECK(live.current() == first);
 
   dir.write("rules/p/rules/a.lua", std::string(kSentinelRule) + "\nrule { id = \n");
   touch_later(script);
+  // A change is taken once the files stand still for one poll (no half-written packs).
+  CHECK_FALSE(live.poll().changed);
   LiveRegistry::Status st = live.poll();
   CHECK(st.changed);
   CHECK_FALSE(st.ok);
@@ -52,6 +102,7 @@ TEST_CASE("only pack files trigger a reload; a broken edit is located and keeps 
 
   dir.write("rules/p/rules/a.lua", kSentinelRule);
   touch_later(script);
+  CHECK_FALSE(live.poll().changed);
   st = live.poll();
   CHECK(st.ok);
   CHECK(st.problems.empty());
