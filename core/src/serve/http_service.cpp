@@ -473,26 +473,27 @@ struct HttpService::Impl {
     // request that timed out while its job was evaluating is not logged (it was not answered).
     JobState expected = JobState::running;
     if (!job->state.compare_exchange_strong(expected, JobState::logging)) return;
-    std::string report_json = record.report_json;
-    log->append_async(EntryKind::decision, 0, to_content(record), std::move(snaps),
-                      [job, report_json = std::move(report_json)](Expected<CommittedEntry> r) {
-                        if (!r) {
-                          job->finish(500,
-                                      "Het besluit kon niet in het besluitenlog worden "
-                                      "vastgelegd: " +
-                                          r.error().message,
-                                      "besluitenlog");
-                          return;
-                        }
-                        std::string members;
-                        JsonWriter w(members, false);
-                        w.begin_object();
-                        w.key("id").value(static_cast<std::int64_t>(r->seq));
-                        w.key("hash").value(r->hash);
-                        w.key("at").value(r->at);
-                        w.end_object();
-                        job->finish(200, with_members(report_json, "\"decision\":" + members));
-                      });
+    std::string content = to_content(record);
+    log->append_async(
+        EntryKind::decision, 0, std::move(content), std::move(snaps),
+        [job, report_json = std::move(record.report_json)](Expected<CommittedEntry> r) {
+          if (!r) {
+            job->finish(500,
+                        "Het besluit kon niet in het besluitenlog worden "
+                        "vastgelegd: " +
+                            r.error().message,
+                        "besluitenlog");
+            return;
+          }
+          std::string members;
+          JsonWriter w(members, false);
+          w.begin_object();
+          w.key("id").value(static_cast<std::int64_t>(r->seq));
+          w.key("hash").value(r->hash);
+          w.key("at").value(r->at);
+          w.end_object();
+          job->finish(200, with_members(report_json, "\"decision\":" + members));
+        });
   }
 
   // ---- handlers -----------------------------------------------------------------------------
