@@ -20,7 +20,7 @@
 namespace meetlat::lua_detail {
 
 // Registry keys: addresses of these objects, used as light userdata.
-extern const char kNodeKey;      // D[kNodeKey] = const Node* (document proxies only)
+extern const char kNodeKey;      // M[kNodeKey], and D[kNodeKey] while D fills lazily = const Node*
 extern const char kLazyMeta;     // registry: metatable of unfilled document D tables
 extern const char kEnvKey;       // registry: the rule environment proxy
 extern const char kParamsCache;  // registry: Document* -> params proxy
@@ -154,8 +154,12 @@ bool document_of(lua_State* L, int idx, const Document** doc, NodeId* id);
 void register_proxy_support(lua_State* L);
 /// Proxy-aware next(): for frozen tables iterates their contents.
 int proxy_aware_next(lua_State* L);
-/// (P) -> the keys of a document node in document order; given only to the prelude.
-int doc_order(lua_State* L);
+/// While `meetlat explain` traces a rule: records that the rule read node `id` (for C functions
+/// that read the submission without views). value_idx: the value as pushed to Lua, or 0 to
+/// describe it from the node. Does nothing when not tracing.
+void trace_read(lua_State* L, const Document& doc, NodeId id, int value_idx = 0);
+/// __pairs of document views: (P) -> an iterator over the members in document order.
+int doc_pairs(lua_State* L);
 
 // --- rule API (rule_api.cpp) ---
 /// Fills the table at the top of the stack with the rule API functions.

@@ -568,12 +568,10 @@ void build_environment(LuaSandbox::State& st) {
   lua_pushvalue(L, env);
   lua_setupvalue(L, -2, 1);
   lua_getfield(L, g, "setmetatable");
-  lua_pushcfunction(L, doc_order);
-  if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
+  if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
     std::fprintf(stderr, "meetlat: prelude: %s\n", lua_tostring(L, -1));
     std::abort();
   }
-  lua_rawsetp(L, LUA_REGISTRYINDEX, &kDocPairs);
 
   lua_createtable(L, 0, 1);
   lua_pushcfunction(L, unknown_name);

@@ -2,10 +2,9 @@
 namespace meetlat::lua_detail {
 
 // Loaded once per sandbox with the rule environment as _ENV before it is frozen; receives the
-// unrestricted setmetatable and doc_order as arguments. Defines findings() and returns the
-// __pairs function of document views.
+// unrestricted setmetatable as its argument. Defines findings().
 extern const char* const kPrelude = R"lua(
-local raw_setmetatable, doc_order = ...
+local raw_setmetatable = ...
 local pass, fail = pass, fail
 
 -- A collector of findings: f:add(message, evidence...) for each problem found, then
@@ -32,17 +31,6 @@ local Findings = { __index = methods, __metatable = "findings" }
 
 function findings()
   return raw_setmetatable({}, Findings)
-end
-
--- __pairs of the read-only views of the submission and the parameters: the keys in the order of
--- the file. The order list stays hidden in the closure; values are read through the view itself.
-return function(view)
-  local order, i = doc_order(view), 0
-  return function()
-    i = i + 1
-    local k = order[i]
-    if k ~= nil then return k, view[k] end
-  end
 end
 )lua";
 

@@ -7,9 +7,13 @@
 // contents, which gives the VM's fast path for reads, and M.__newindex refuses writes. Because P
 // stays empty, every write reaches __newindex. D is reachable only through M, and M is protected
 // by __metatable, so no rule can get at D to change it (the metamethods are deliberately not kept
-// in D itself: then `t.__index` would hand out the contents). Document proxies fill D lazily, one
-// node at a time, the first time any of the node's members is read; D's own metatable
-// (kLazyMeta) triggers the fill.
+// in D itself: then `t.__index` would hand out the contents). M also holds the node a document
+// proxy shows (kNodeKey), so the rule API finds it without touching D.
+//
+// Views are made the first time a rule reaches them and shared by all rules of a submission.
+// A leaf (a per-year table, a list of strings or numbers: three quarters of all tables of a
+// plan) is filled at once; a node with tables or lists inside fills its D lazily, member by
+// member, through D's own metatable (kLazyMeta). bench/README.md has the measurements.
 #include <fmt/format.h>
 
 #include <cstring>
@@ -30,7 +34,6 @@ const char kDocLen = 0;
 const char kDocPairs = 0;
 const char kTraceIndex = 0;
 const char kDataKey = 0;
-const char kOrderKey = 0;
 
 namespace {
 
@@ -62,6 +65,22 @@ const Node* node_of(lua_State* L, int d_idx, const Document** doc_out) {
   lua_rawgetp(L, d_idx, &kNodeKey);
   const auto* node = static_cast<const Node*>(lua_touserdata(L, -1));
   lua_pop(L, 1);
+  if (node == nullptr) return nullptr;
+  for (const Document* d : core(L).live_documents) {
+    if (d->owns(node)) {
+      *doc_out = d;
+      return node;
+    }
+  }
+  return nullptr;
+}
+
+// The document and node shown by the proxy at p_idx (read from its metatable M), or nullptr.
+const Node* node_of_view(lua_State* L, int p_idx, const Document** doc_out) {
+  if (!lua_getmetatable(L, p_idx)) return nullptr;
+  lua_rawgetp(L, -1, &kNodeKey);
+  const auto* node = static_cast<const Node*>(lua_touserdata(L, -1));
+  lua_pop(L, 2);
   if (node == nullptr) return nullptr;
   for (const Document* d : core(L).live_documents) {
     if (d->owns(node)) {
@@ -177,17 +196,38 @@ struct ProxyKit {
   void pop(lua_State* L) const { lua_settop(L, base - 1); }
 };
 
-// Pushes a proxy P for `node`, with M and an unfilled D.
-void make_document_proxy(lua_State* L, const ProxyKit& kit, const Node& node) {
+void push_scalar(lua_State* L, const Node& n);
+
+// Whether no member of `node` is a table or list: such a node is filled when its view is made.
+bool is_leaf(const Document& doc, const Node& node) {
+  for (NodeId c = node.first_child; c != kNoNode; c = doc.node(c).next_sibling) {
+    if (doc.node(c).is_container()) return false;
+  }
+  return true;
+}
+
+// Pushes a proxy P for `node` with its M and D; D is filled now for a leaf, on first use otherwise.
+void make_document_proxy(lua_State* L, const ProxyKit& kit, const Document& doc, const Node& node) {
   lua_createtable(L, 0, 0);  // P
   int narr = node.kind == NodeKind::array ? static_cast<int>(node.child_count) : 0;
-  int nrec = (node.kind == NodeKind::table ? static_cast<int>(node.child_count) : 0) + 2;
-  lua_createtable(L, narr, nrec);  // D
-  lua_pushlightuserdata(L, const_cast<Node*>(&node));
-  lua_rawsetp(L, -2, &kNodeKey);
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &kLazyMeta);
-  lua_setmetatable(L, -2);   // D fills itself on its first miss
-  lua_createtable(L, 0, 6);  // M
+  int nrec = node.kind == NodeKind::table ? static_cast<int>(node.child_count) : 0;
+  bool leaf = is_leaf(doc, node);
+  lua_createtable(L, narr, leaf ? nrec : nrec + 1);  // D
+  if (leaf) {
+    for (NodeId c = node.first_child; c != kNoNode; c = doc.node(c).next_sibling) {
+      const Node& child = doc.node(c);
+      if (child.kind == NodeKind::null) continue;
+      push_key(L, node, child);
+      push_scalar(L, child);
+      lua_rawset(L, -3);
+    }
+  } else {
+    lua_pushlightuserdata(L, const_cast<Node*>(&node));
+    lua_rawsetp(L, -2, &kNodeKey);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &kLazyMeta);
+    lua_setmetatable(L, -2);  // D fills itself on its first miss
+  }
+  lua_createtable(L, 0, 7);  // M
   lua_pushvalue(L, kit.base + 0);
   if (lua_isnil(L, kit.base + 8)) {
     lua_pushvalue(L, -3);  // __index = D: the VM's fast path
@@ -209,11 +249,13 @@ void make_document_proxy(lua_State* L, const ProxyKit& kit, const Node& node) {
   lua_rawset(L, -3);
   lua_pushvalue(L, -2);
   lua_rawsetp(L, -2, &kDataKey);
+  lua_pushlightuserdata(L, const_cast<Node*>(&node));
+  lua_rawsetp(L, -2, &kNodeKey);
   lua_setmetatable(L, -3);  // P's metatable = M
   lua_pop(L, 1);            // D stays reachable through M only
 }
 
-void push_value(lua_State* L, const ProxyKit& kit, const Node& n) {
+void push_scalar(lua_State* L, const Node& n) {
   switch (n.kind) {
     case NodeKind::null:
       lua_pushnil(L);
@@ -236,8 +278,16 @@ void push_value(lua_State* L, const ProxyKit& kit, const Node& n) {
       break;
     case NodeKind::array:
     case NodeKind::table:
-      make_document_proxy(L, kit, n);
+      lua_pushnil(L);  // not a scalar: callers use push_value
       break;
+  }
+}
+
+void push_value(lua_State* L, const ProxyKit& kit, const Document& doc, const Node& n) {
+  if (n.is_container()) {
+    make_document_proxy(L, kit, doc, n);
+  } else {
+    push_scalar(L, n);
   }
 }
 
@@ -264,7 +314,7 @@ void fill(lua_State* L, int d_idx) {
       }
       lua_pop(L, 1);
     }
-    push_value(L, kit, child);
+    push_value(L, kit, *doc, child);
     lua_rawset(L, d_idx);
   }
   kit.pop(L);
@@ -328,12 +378,11 @@ int lazy_index(lua_State* L) {
   if (member->is_container()) {
     ProxyKit kit{};
     kit.push(L, core(L).tracing);
-    make_document_proxy(L, kit, *member);
+    make_document_proxy(L, kit, *doc, *member);
     lua_replace(L, kit.base);
     lua_settop(L, kit.base);
   } else {
-    ProxyKit none{};
-    push_value(L, none, *member);
+    push_scalar(L, *member);
   }
   lua_pushvalue(L, 2);
   lua_pushvalue(L, -2);
@@ -353,29 +402,78 @@ int doc_len(lua_State* L) {
 
 }  // namespace
 
-// The keys of a document node in document order, made on the first pairs() over the node and
-// kept in D: (P) -> array of keys. Used by the prelude's doc_pairs, which iterates in Lua
-// (cheaper than a C iterator call per step).
-int doc_order(lua_State* L) {
-  if (!push_contents(L, 1)) return luaL_error(L, "geen deel van de aanvraag");
-  int d = lua_gettop(L);
-  if (lua_rawgetp(L, d, &kOrderKey) == LUA_TTABLE) return 1;
-  lua_pop(L, 1);
+namespace {
+
+// The iterator that pairs() returns for a document view: upvalue 1 is the view P, upvalue 2 the
+// id of the next member to hand out. Members come in the order of the file; values are read
+// through P itself, so a member already seen by a rule is the same view, and explain records
+// the read. A null member (TOML has none; JSON null) is skipped, as a missing key.
+int doc_next(lua_State* L) {
   const Document* doc = nullptr;
-  const Node* node = node_of(L, d, &doc);
+  const Node* node = node_of_view(L, lua_upvalueindex(1), &doc);
   if (node == nullptr)
     return luaL_error(L, "verwijzing naar een aanvraag die niet meer wordt beoordeeld");
-  lua_createtable(L, static_cast<int>(node->child_count), 0);
-  lua_Integer n = 0;
-  for (NodeId c = node->first_child; c != kNoNode; c = doc->node(c).next_sibling) {
-    const Node& child = doc->node(c);
-    if (child.kind == NodeKind::null) continue;
-    push_key(L, *node, child);
-    lua_rawseti(L, -2, ++n);
+  auto next = static_cast<NodeId>(lua_tointeger(L, lua_upvalueindex(2)));
+  while (next != kNoNode && doc->node(next).kind == NodeKind::null)
+    next = doc->node(next).next_sibling;
+  if (next == kNoNode) {
+    lua_pushnil(L);
+    return 1;
   }
+  const Node& child = doc->node(next);
+  lua_pushinteger(L, static_cast<lua_Integer>(child.next_sibling));
+  lua_replace(L, lua_upvalueindex(2));
+  push_key(L, *node, child);
   lua_pushvalue(L, -1);
-  lua_rawsetp(L, d, &kOrderKey);
-  return 1;
+  lua_gettable(L, lua_upvalueindex(1));
+  return 2;
+}
+
+}  // namespace
+
+int doc_pairs(lua_State* L) {
+  const Document* doc = nullptr;
+  const Node* node = node_of_view(L, 1, &doc);
+  if (node == nullptr) return luaL_error(L, "geen deel van de aanvraag");
+  lua_settop(L, 1);
+  lua_pushinteger(L, static_cast<lua_Integer>(node->first_child));
+  lua_pushcclosure(L, doc_next, 2);
+  lua_pushvalue(L, 1);
+  lua_pushnil(L);
+  return 3;
+}
+
+void trace_read(lua_State* L, const Document& doc, NodeId id, int value_idx) {
+  SandboxCore& c = core(L);
+  if (c.trace == nullptr) return;
+  try {
+    std::string path = doc.path(id);
+    if (&doc != c.traced_submission) path = "p." + path;  // a parameter
+    const Node& n = doc.node(id);
+    std::string shown;
+    if (value_idx != 0) {
+      shown = describe_value(L, value_idx);
+    } else if (n.is_container()) {
+      shown = fmt::format("{} met {} {}", n.kind == NodeKind::array ? "lijst" : "tabel",
+                          n.child_count, n.child_count == 1 ? "element" : "elementen");
+    } else if (n.kind == NodeKind::string || n.kind == NodeKind::date) {
+      shown = n.text.size() > 60
+                  ? fmt::format("\"{}…\" ({} tekens)", n.text.substr(0, 57), n.text.size())
+                  : fmt::format("\"{}\"", n.text);
+    } else if (n.kind == NodeKind::integer) {
+      shown = fmt::format("{}", n.value.integer);
+    } else if (n.kind == NodeKind::money) {
+      shown = fmt::format("{}", n.value.cents);
+    } else {
+      shown = n.kind == NodeKind::boolean ? (n.value.boolean ? "true" : "false") : "nil";
+    }
+    // Money is cents in Lua; show it as the amount a reader knows.
+    if (n.kind == NodeKind::money) {
+      shown = format_euro(n.value.cents) + "  (" + shown + " cent)";
+    }
+    c.trace->reads.push_back({std::move(path), std::move(shown)});
+  } catch (...) {
+  }
 }
 
 namespace {
@@ -387,38 +485,36 @@ int trace_index(lua_State* L) {
   if (is_unfilled(L, 3)) fill(L, 3);
   lua_pushvalue(L, 2);
   lua_rawget(L, 3);  // 4: value
-  SandboxCore& c = core(L);
-  if (c.trace != nullptr) {
+  if (core(L).trace != nullptr) {
     const Document* doc = nullptr;
     NodeId id = kNoNode;
     if (document_of(L, 1, &doc, &id)) {
-      try {
-        std::string path = doc->path(id);
-        const Node& n = doc->node(id);
-        if (lua_type(L, 2) == LUA_TNUMBER && n.kind == NodeKind::array) {
-          path += fmt::format("[{}]", lua_tointeger(L, 2) - 1);
-        } else {
-          if (!path.empty()) path += '.';
-          path += lua_type(L, 2) == LUA_TNUMBER ? fmt::format("{}", lua_tointeger(L, 2))
-                                                : std::string(luaL_optstring(L, 2, "?"));
+      const Node& n = doc->node(id);
+      const Node* member = nullptr;
+      if (n.kind == NodeKind::array && lua_isinteger(L, 2)) {
+        lua_Integer k = lua_tointeger(L, 2);
+        NodeId m = n.first_child;
+        for (lua_Integer i = 1; m != kNoNode && i < k; ++i) m = doc->node(m).next_sibling;
+        if (k >= 1 && m != kNoNode) member = &doc->node(m);
+      } else if (n.kind == NodeKind::table) {
+        member = find_member(L, *doc, n, 2);
+      }
+      if (member != nullptr) {
+        trace_read(L, *doc, doc->id_of(member), 4);
+      } else {
+        try {
+          std::string path = doc->path(id);
+          if (lua_type(L, 2) == LUA_TNUMBER && n.kind == NodeKind::array) {
+            path += fmt::format("[{}]", lua_tointeger(L, 2) - 1);
+          } else {
+            if (!path.empty()) path += '.';
+            path += lua_type(L, 2) == LUA_TNUMBER ? fmt::format("{}", lua_tointeger(L, 2))
+                                                  : std::string(luaL_optstring(L, 2, "?"));
+          }
+          if (doc != core(L).traced_submission) path = "p." + path;  // a parameter
+          core(L).trace->reads.push_back({std::move(path), describe_value(L, 4)});
+        } catch (...) {
         }
-        if (doc != c.traced_submission) path = "p." + path;  // a parameter
-        std::string shown = describe_value(L, 4);
-        // Money is cents in Lua; show it as the amount a reader knows.
-        const Node* member = nullptr;
-        if (n.kind == NodeKind::array && lua_isinteger(L, 2)) {
-          lua_Integer k = lua_tointeger(L, 2);
-          NodeId m = n.first_child;
-          for (lua_Integer i = 1; m != kNoNode && i < k; ++i) m = doc->node(m).next_sibling;
-          if (k >= 1 && m != kNoNode) member = &doc->node(m);
-        } else if (n.kind == NodeKind::table) {
-          member = find_member(L, *doc, n, 2);
-        }
-        if (member != nullptr && member->kind == NodeKind::money) {
-          shown = format_euro(member->value.cents) + "  (" + shown + " cent)";
-        }
-        c.trace->reads.push_back({std::move(path), std::move(shown)});
-      } catch (...) {
       }
     }
   }
@@ -436,11 +532,8 @@ bool is_proxy(lua_State* L, int idx) {
 
 bool document_of(lua_State* L, int idx, const Document** doc, NodeId* id) {
   if (lua_type(L, idx) != LUA_TTABLE) return false;
-  idx = lua_absindex(L, idx);
-  if (!push_contents(L, idx)) return false;
   const Document* d = nullptr;
-  const Node* node = node_of(L, lua_gettop(L), &d);
-  lua_pop(L, 1);
+  const Node* node = node_of_view(L, idx, &d);
   if (node == nullptr) return false;
   *doc = d;
   *id = d->id_of(node);
@@ -450,7 +543,7 @@ bool document_of(lua_State* L, int idx, const Document** doc, NodeId* id) {
 void push_document_proxy(lua_State* L, const Document* doc, NodeId id) {
   ProxyKit kit{};
   kit.push(L, core(L).tracing);
-  make_document_proxy(L, kit, doc->node(id));
+  make_document_proxy(L, kit, *doc, doc->node(id));
   lua_replace(L, kit.base);
   lua_settop(L, kit.base);
 }
@@ -512,6 +605,8 @@ void register_proxy_support(lua_State* L) {
   lua_rawsetp(L, LUA_REGISTRYINDEX, &kFrozenPairs);
   lua_pushcfunction(L, doc_len);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &kDocLen);
+  lua_pushcfunction(L, doc_pairs);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &kDocPairs);
   lua_pushcfunction(L, trace_index);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &kTraceIndex);
   lua_createtable(L, 0, 2);

@@ -21,16 +21,9 @@ rule {
       return skip("De begroting noemt geen subtotalen; er is niets op te tellen.")
     end
 
-    -- Som per categorie en jaar, in één doorgang over de posten.
-    local sums, counts = {}, {}
-    for _, post in ipairs(b.post or {}) do
-      local cat = norm(post.categorie)
-      sums[cat] = sums[cat] or {}
-      counts[cat] = (counts[cat] or 0) + 1
-      for year, amount in pairs(post.bedrag or {}) do
-        sums[cat][year] = (sums[cat][year] or 0) + amount
-      end
-    end
+    -- Som per categorie en jaar, in één doorgang over de posten. per_year_by vergelijkt de
+    -- categorieën zoals norm() hierboven: zonder hoofdletters en spaties aan de randen.
+    local sums, counts = money.per_year_by(b.post, "categorie", "bedrag")
 
     local f = findings()
     for _, sub in ipairs(b.subtotaal) do

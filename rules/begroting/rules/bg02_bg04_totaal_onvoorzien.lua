@@ -5,14 +5,10 @@
 -- Wat de begroting zonder onvoorzien per jaar optelt: de subtotalen als die er zijn, anders de
 -- posten.
 local function base_per_year(b)
-  local per_year = {}
-  local parts = count(b.subtotaal) > 0 and b.subtotaal or (b.post or {})
-  for _, part in ipairs(parts) do
-    for year, amount in pairs(part.bedrag or {}) do
-      per_year[year] = (per_year[year] or 0) + amount
-    end
+  if count(b.subtotaal) > 0 then
+    return money.per_year(b.subtotaal, "bedrag"), "subtotalen"
   end
-  return per_year, count(b.subtotaal) > 0 and "subtotalen" or "posten"
+  return money.per_year(b.post, "bedrag"), "posten"
 end
 
 -- Een percentage met twee decimalen, de Nederlandse manier: 10,52 %.

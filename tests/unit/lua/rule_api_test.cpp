@@ -174,3 +174,110 @@ TEST_CASE("a rule that reads past a missing table gets a clear error", "[rule-ap
   REQUIRE(r.outcome == Outcome::error);
   CHECK(r.message.find("attempt to index a nil value (field 'begroting')") != std::string::npos);
 }
+
+namespace {
+
+const char* kBegroting = R"toml(
+[aanvraag]
+soort = "transformatieplan"
+regio = "IJmond"
+titel = "Plan"
+ingediend = 2018-09-30
+periode = [2020, 2022]
+
+[[begroting.post]]
+categorie = "Organisatie"
+omschrijving = "a"
+bedrag = { 2020 = 100, 2021 = 200 }
+
+[[begroting.post]]
+categorie = "  organisatie "
+omschrijving = "b"
+bedrag = { 2021 = 0.5, 2022 = 3 }
+
+[[begroting.post]]
+categorie = "Inkoop"
+omschrijving = "c"
+bedrag = { 2020 = 7 }
+
+[[begroting.post]]
+omschrijving = "zonder categorie en bedrag"
+)toml";
+
+}  // namespace
+
+TEST_CASE("money.per_year and per_year_by add per-year tables over a list", "[rule-api]") {
+  RuleResult r = run_check(R"lua(
+    local posts = s.begroting.post
+    local t = money.per_year(posts, "bedrag")
+    assert(t[2020] == 10700 and t[2021] == 20050 and t[2022] == 300, tostring(t[2021]))
+    local sums, counts = money.per_year_by(posts, "categorie", "bedrag")
+    assert(counts["organisatie"] == 2 and counts["inkoop"] == 1 and counts[""] == 1)
+    assert(sums["organisatie"][2020] == 10000 and sums["organisatie"][2021] == 20050)
+    assert(sums["organisatie"][2022] == 300 and sums["inkoop"][2020] == 700)
+    assert(next(sums[""]) == nil)
+    -- The results belong to the rule: it may change them.
+    sums["organisatie"][2020] = 1
+    -- A list the rule built itself, of views and of plain tables, gives the same sums.
+    local mixed = { posts[1], { bedrag = { [2020] = 5 } }, {} }
+    local m = money.per_year(mixed, "bedrag")
+    assert(m[2020] == 10005 and m[2021] == 20000)
+    assert(next(money.per_year(nil, "bedrag")) == nil)
+    local empty_sums, empty_counts = money.per_year_by({}, "categorie", "bedrag")
+    assert(next(empty_sums) == nil and next(empty_counts) == nil)
+    return pass("ok")
+  )lua",
+                           kBegroting);
+  INFO(r.message << r.detail);
+  CHECK(r.outcome == Outcome::pass);
+}
+
+TEST_CASE("money.per_year names the place of a value that is not an amount", "[rule-api]") {
+  // omschrijving is text, not a per-year table: an error naming the key path, never a sum that
+  // silently skipped something.
+  RuleResult r = run_check(R"lua(
+    local t = money.per_year(s.begroting.post, "omschrijving")
+    return pass("niet bereikt")
+  )lua",
+                           kBegroting);
+  CHECK(r.outcome == Outcome::error);
+  CHECK_THAT(r.message, Catch::Contains("money.per_year: begroting.post[0].omschrijving"));
+  CHECK_THAT(r.message, Catch::Contains("geen tabel per jaar"));
+
+  RuleResult plain = run_check(R"lua(
+    money.per_year({ { bedrag = { [2020] = "veel" } } }, "bedrag")
+    return pass("niet bereikt")
+  )lua",
+                               kBegroting);
+  CHECK(plain.outcome == Outcome::error);
+  CHECK_THAT(plain.message, Catch::Contains("geen bedrag"));
+}
+
+TEST_CASE("pairs over views: file order, same views as indexing, still read-only", "[rule-api]") {
+  RuleResult r = run_check(R"lua(
+    local keys = {}
+    for k, v in pairs(s.begroting.post[1]) do
+      keys[#keys + 1] = k
+      if k == "bedrag" then assert(rawequal(v, s.begroting.post[1].bedrag)) end
+    end
+    assert(table.concat(keys, ",") == "categorie,omschrijving,bedrag", table.concat(keys, ","))
+    local n = 0
+    for i, post in pairs(s.begroting.post) do
+      n = n + 1
+      assert(i == n and rawequal(post, s.begroting.post[i]))
+    end
+    assert(n == 4)
+    -- A leaf (per-year table) is filled when its view is made; it is as read-only as any view.
+    local ok, err = pcall(function() s.begroting.post[2].bedrag[2021] = 1 end)
+    assert(not ok and err:find("alleen%-lezen"), err)
+    assert(s.begroting.post[2].bedrag[2021] == 50)
+    -- An iterator taken from pairs keeps working after other reads.
+    local f = pairs(s.begroting.post[3].bedrag)
+    local y, a = f()
+    assert(y == 2020 and a == 700 and f() == nil)
+    return pass("ok")
+  )lua",
+                           kBegroting);
+  INFO(r.message << r.detail);
+  CHECK(r.outcome == Outcome::pass);
+}
