@@ -83,6 +83,15 @@ struct SandboxCore {
   std::vector<RecordedOutcome> outcomes;
   std::vector<const Document*> live_documents;
 
+  // Views of the submission being evaluated all become garbage when it ends, so their empty
+  // proxy P and metatable M (the part of a view that does not depend on the node) are kept in a
+  // pool (registry kViewPool) and reused by the next submission: a view then costs its contents
+  // D and three fields instead of two new tables with seven. Parameters' views live on and never
+  // come from the pool. pool_next is the next shell to hand out (1-based).
+  const Document* pooled_document = nullptr;
+  int pool_next = 1;
+  int pool_size = 0;
+
   // Filled by rule{} while a pack loads.
   struct PendingRule {
     RuleDecl decl;
@@ -112,6 +121,9 @@ struct SandboxCore {
   void tune_hook();
   int wanted_interval() const;
 };
+
+/// At most this many view shells are pooled (a submission with more containers makes the rest new).
+inline constexpr int kViewPoolMax = 4096;
 
 /// Blocks from this size on are tracked in SandboxCore::large_live (64 KiB).
 inline constexpr std::size_t kLargeAllocation = std::size_t{1} << 16;

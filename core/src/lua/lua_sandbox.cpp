@@ -996,6 +996,8 @@ void LuaSandbox::begin_submission(const Document& doc) {
   end_submission();
   st.submission = &doc;
   st.live_documents.push_back(&doc);
+  st.pooled_document = &doc;
+  st.pool_next = 1;
   auto make = [&](lua_State* S) {
     push_document_proxy(S, &doc, doc.root());
     st.submission_ref = luaL_ref(S, LUA_REGISTRYINDEX);
@@ -1016,6 +1018,7 @@ void LuaSandbox::end_submission() {
     luaL_unref(st.L, LUA_REGISTRYINDEX, st.submission_ref);
     st.submission_ref = LUA_NOREF;
   }
+  st.pooled_document = nullptr;
   if (st.submission != nullptr) {
     auto& live = st.live_documents;
     live.erase(std::remove(live.begin(), live.end(), st.submission), live.end());

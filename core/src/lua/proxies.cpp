@@ -34,6 +34,7 @@ const char kDocLen = 0;
 const char kDocPairs = 0;
 const char kTraceIndex = 0;
 const char kDataKey = 0;
+const char kViewPool = 0;
 
 namespace {
 
@@ -175,7 +176,7 @@ void push_key(lua_State* L, const Node& parent, const Node& c) {
 // (filling a node) does not look the same names and functions up again for each one.
 struct ProxyKit {
   int base;  // first of kSlots stack slots
-  static constexpr int kSlots = 9;
+  static constexpr int kSlots = 10;
   void push(lua_State* L, bool tracing) {
     luaL_checkstack(L, kSlots + 8, nullptr);
     base = lua_gettop(L) + 1;
@@ -192,6 +193,7 @@ struct ProxyKit {
     } else {
       lua_pushnil(L);
     }
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &kViewPool);  // base + 9
   }
   void pop(lua_State* L) const { lua_settop(L, base - 1); }
 };
@@ -208,7 +210,16 @@ bool is_leaf(const Document& doc, const Node& node) {
 
 // Pushes a proxy P for `node` with its M and D; D is filled now for a leaf, on first use otherwise.
 void make_document_proxy(lua_State* L, const ProxyKit& kit, const Document& doc, const Node& node) {
-  lua_createtable(L, 0, 0);  // P
+  // P and M: from the pool when this node belongs to the submission being evaluated (its views
+  // all die with it), else new. Only the three fields that differ are set on a pooled M.
+  SandboxCore& sc = core(L);
+  bool pooled = sc.pooled_document != nullptr && sc.pooled_document->owns(&node);
+  bool reuse = pooled && sc.pool_next <= sc.pool_size;
+  if (reuse) {
+    lua_rawgeti(L, kit.base + 9, sc.pool_next++);  // P, with its M
+  } else {
+    lua_createtable(L, 0, 0);  // P
+  }
   int narr = node.kind == NodeKind::array ? static_cast<int>(node.child_count) : 0;
   int nrec = node.kind == NodeKind::table ? static_cast<int>(node.child_count) : 0;
   bool leaf = is_leaf(doc, node);
@@ -226,6 +237,22 @@ void make_document_proxy(lua_State* L, const ProxyKit& kit, const Document& doc,
     lua_rawsetp(L, -2, &kNodeKey);
     lua_rawgetp(L, LUA_REGISTRYINDEX, &kLazyMeta);
     lua_setmetatable(L, -2);  // D fills itself on its first miss
+  }
+  if (reuse) {
+    lua_getmetatable(L, -2);  // P, D, M
+    lua_pushvalue(L, kit.base + 0);
+    if (lua_isnil(L, kit.base + 8)) {
+      lua_pushvalue(L, -3);
+    } else {
+      lua_pushvalue(L, kit.base + 8);
+    }
+    lua_rawset(L, -3);
+    lua_pushvalue(L, -2);
+    lua_rawsetp(L, -2, &kDataKey);
+    lua_pushlightuserdata(L, const_cast<Node*>(&node));
+    lua_rawsetp(L, -2, &kNodeKey);
+    lua_pop(L, 2);  // P stays
+    return;
   }
   lua_createtable(L, 0, 7);  // M
   lua_pushvalue(L, kit.base + 0);
@@ -253,6 +280,11 @@ void make_document_proxy(lua_State* L, const ProxyKit& kit, const Document& doc,
   lua_rawsetp(L, -2, &kNodeKey);
   lua_setmetatable(L, -3);  // P's metatable = M
   lua_pop(L, 1);            // D stays reachable through M only
+  if (pooled && sc.pool_size < kViewPoolMax) {
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, kit.base + 9, ++sc.pool_size);
+    sc.pool_next = sc.pool_size + 1;
+  }
 }
 
 void push_scalar(lua_State* L, const Node& n) {
@@ -615,6 +647,8 @@ void register_proxy_support(lua_State* L) {
   lua_rawsetp(L, LUA_REGISTRYINDEX, &kLazyMeta);
   lua_newtable(L);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &kParamsCache);
+  lua_newtable(L);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &kViewPool);
 }
 
 std::string describe_value(lua_State* L, int idx) {

@@ -764,6 +764,78 @@ int l_money_per_year_by(lua_State* L) {
   return per_year(L, true);
 }
 
+// Whether two texts are equal ignoring case (A-Z) and whitespace at either end: how
+// money.per_year_by groups and find_all matches (as string.lower(trim(x)) in a rule).
+bool same_text(std::string_view a, std::string_view b) {
+  a = trim_view(a);
+  b = trim_view(b);
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto x = static_cast<unsigned char>(a[i]);
+    auto y = static_cast<unsigned char>(b[i]);
+    if (x >= 'A' && x <= 'Z') x = static_cast<unsigned char>(x + ('a' - 'A'));
+    if (y >= 'A' && y <= 'Z') y = static_cast<unsigned char>(y + ('a' - 'A'));
+    if (x != y) return false;
+  }
+  return true;
+}
+
+// find_all(list, field, text) -> the items of the list whose item[field] is `text`, ignoring case
+// and spaces at either end, in list order. BG-05 looks up the post each uitspraak is about: on a
+// list of the submission this compares the nodes, without a view of every post.
+int l_find_all(lua_State* L) {
+  const char* field = luaL_checkstring(L, 2);
+  std::size_t tlen = 0;
+  const char* text = luaL_checklstring(L, 3, &tlen);
+  std::string_view wanted(text, tlen);
+  lua_settop(L, 3);
+  lua_newtable(L);  // 4: the result
+  if (lua_isnil(L, 1)) return 1;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer found = 0;
+  std::uint64_t steps = 0;
+  const Document* doc = nullptr;
+  NodeId list = kNoNode;
+  if (document_of(L, 1, &doc, &list) && doc->node(list).kind == NodeKind::array) {
+    std::string_view field_name = field;
+    bool tracing = core(L).trace != nullptr;
+    lua_Integer index = 0;
+    for (NodeId c = doc->node(list).first_child; c != kNoNode; c = doc->node(c).next_sibling) {
+      ++index;
+      ++steps;
+      const Node& item = doc->node(c);
+      if (item.kind != NodeKind::table) continue;
+      for (NodeId m = item.first_child; m != kNoNode; m = doc->node(m).next_sibling) {
+        const Node& member = doc->node(m);
+        if (member.key != field_name) continue;
+        if (tracing) trace_read(L, *doc, m);
+        if (member.kind == NodeKind::string && same_text(member.text, wanted)) {
+          lua_geti(L, 1, index);  // the item's view, shared with every other read of it
+          lua_rawseti(L, 4, ++found);
+        }
+        break;
+      }
+    }
+    core(L).charge_or_raise(steps);
+    return 1;
+  }
+  lua_Integer n = luaL_len(L, 1);
+  for (lua_Integer i = 1; i <= n; ++i) {
+    lua_geti(L, 1, i);  // 5
+    push_member(L, 5, field);
+    std::size_t len = 0;
+    const char* v = lua_type(L, 6) == LUA_TSTRING ? lua_tolstring(L, 6, &len) : nullptr;
+    if (v != nullptr && same_text(std::string_view(v, len), wanted)) {
+      lua_pushvalue(L, 5);
+      lua_rawseti(L, 4, ++found);
+    }
+    lua_settop(L, 4);
+    ++steps;
+  }
+  core(L).charge_or_raise(steps);
+  return 1;
+}
+
 // --- text and tables ---
 
 int l_words(lua_State* L) {
@@ -1120,12 +1192,12 @@ void set_functions(lua_State* L, const luaL_Reg* fns) {
 
 void register_rule_api(lua_State* L) {
   static const luaL_Reg kTop[] = {
-      {"rule", l_rule},   {"pass", l_pass},         {"fail", l_fail},
-      {"skip", l_skip},   {"euro", l_euro},         {"words", l_words},
-      {"trim", l_trim},   {"filled", l_filled},     {"path", l_path},
-      {"years", l_years}, {"contains", l_contains}, {"count", l_count},
-      {"note", l_note},   {"print", l_print},       {"dutch_date", l_dutch_date},
-      {nullptr, nullptr}};
+      {"rule", l_rule},         {"pass", l_pass},         {"fail", l_fail},
+      {"skip", l_skip},         {"euro", l_euro},         {"words", l_words},
+      {"trim", l_trim},         {"filled", l_filled},     {"path", l_path},
+      {"years", l_years},       {"contains", l_contains}, {"count", l_count},
+      {"note", l_note},         {"print", l_print},       {"dutch_date", l_dutch_date},
+      {"find_all", l_find_all}, {nullptr, nullptr}};
   set_functions(L, kTop);
   static const luaL_Reg kMoney[] = {{"cents", l_money_cents},
                                     {"mul", l_money_mul},

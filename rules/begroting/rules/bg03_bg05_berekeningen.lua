@@ -75,27 +75,12 @@ rule {
   end,
 }
 
--- Posts by omschrijving (normalised), built once per evaluation: each uitspraak then finds its
--- post without scanning the whole begroting.
-local function posts_by_name(b)
-  local index = {}
-  for _, post in ipairs(b.post or {}) do
-    local key = norm(post.omschrijving)
-    local list = index[key]
-    if list == nil then
-      list = {}
-      index[key] = list
-    end
-    list[#list + 1] = post
-  end
-  return index
-end
-
--- The post an uitspraak is about: same omschrijving, within its categorie when it names one.
-local function find_post(index, u)
+-- The post an uitspraak is about: same omschrijving (find_all ignores case and spaces at the
+-- edges), within its categorie when it names one.
+local function find_post(b, u)
   local found, n = nil, 0
   local wanted = u.categorie and norm(u.categorie)
-  for _, post in ipairs(index[norm(u.post)] or {}) do
+  for _, post in ipairs(find_all(b.post, "omschrijving", u.post or "")) do
     if wanted == nil or norm(post.categorie) == wanted then
       found, n = post, n + 1
     end
@@ -144,9 +129,8 @@ rule {
       return skip("De begroting bevat geen uitspraken uit de tekst om te vergelijken.")
     end
     local f = findings()
-    local index = posts_by_name(b)
     for _, u in ipairs(b.uitspraak) do
-      local post, n = find_post(index, u)
+      local post, n = find_post(b, u)
       local quote = u.tekst and (" Tekst: “" .. u.tekst .. "”") or ""
       -- Het bedrag van een uitspraak is overgenomen uit haar tekst: de tekst moet het noemen.
       if u.tekst ~= nil and u.bedrag ~= nil then

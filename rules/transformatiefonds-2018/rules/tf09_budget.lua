@@ -48,39 +48,51 @@ rule {
     local van, tot = periode[1], periode[2]
     local n_years = tot - van + 1
 
-    -- Per jaar: som en bijdragende activiteiten. Eenmalige bedragen apart.
-    local per_year, items_per_year = {}, {}
+    -- Per jaar de som; eenmalige bedragen (één bedrag voor de hele periode) apart. Welke
+    -- activiteiten bijdragen, met hun plaats in de aanvraag, zoeken we pas op als een jaar te
+    -- hoog uitkomt: bij een plan dat klopt is dat werk voor niets.
+    local per_year = {}
     local singles, single_sum = {}, 0
     local total, outside = 0, 0
-    for i, a in ipairs(s.activiteit or {}) do
+    local activities = s.activiteit or {}
+    for i, a in ipairs(activities) do
       local b = a.bijdrage
       if type(b) == "number" then
         singles[#singles + 1] = { index = i, activity = a, amount = b }
         single_sum = single_sum + b
         total = total + b
       elseif type(b) == "table" then
-        for _, year in ipairs(years(b)) do
-          local amount = b[year]
+        for year, amount in pairs(b) do
           total = total + amount
           if year < van or year > tot then outside = outside + amount end
           per_year[year] = (per_year[year] or 0) + amount
-          items_per_year[year] = items_per_year[year] or {}
-          local list = items_per_year[year]
-          list[#list + 1] = { index = i, activity = a, amount = amount, path = path(b, year) }
         end
       end
+    end
+
+    -- De bijdragen van één jaar, in de volgorde van het plan.
+    local function items_in(year)
+      local items = {}
+      for i, a in ipairs(activities) do
+        local b = a.bijdrage
+        if type(b) == "table" and b[year] ~= nil then
+          items[#items + 1] = { index = i, activity = a, amount = b[year], path = path(b, year) }
+        end
+      end
+      return items
     end
 
     local f = findings()
     for year = van, tot do
       local sum = per_year[year] or 0
       if sum > allocation then
+        local items = items_in(year)
         local evidence = {}
-        for _, item in ipairs(items_per_year[year]) do evidence[#evidence + 1] = item.path end
+        for _, item in ipairs(items) do evidence[#evidence + 1] = item.path end
         f:add(("%d: de activiteiten vragen samen %s, de toewijzing is %s per jaar: %s te veel. "
           .. "Bijdragen %d: %s.")
           :format(year, euro(sum), euro(allocation), euro(sum - allocation), year,
-                  list_contributions(items_per_year[year])), evidence)
+                  list_contributions(items)), evidence)
       end
     end
 
