@@ -11,6 +11,7 @@ namespace meetlat {
 namespace {
 
 // Lua 5.4 opcodes used here (lopcodes.h order).
+constexpr unsigned kOpSetUpval = 10;
 constexpr unsigned kOpGetTabUp = 11;
 constexpr unsigned kOpGetField = 14;
 constexpr unsigned kOpSetTabUp = 15;
@@ -215,6 +216,16 @@ void collect(const Proto& p, ScriptFacts& facts) {
   for (const Proto& child : p.protos) collect(child, facts);
 }
 
+bool has_setupval(const Proto& p) {
+  for (std::uint32_t i : p.code) {
+    if ((i & 0x7F) == kOpSetUpval) return true;
+  }
+  for (const Proto& child : p.protos) {
+    if (has_setupval(child)) return true;
+  }
+  return false;
+}
+
 int append_to_string(lua_State*, const void* p, size_t sz, void* ud) {
   try {
     static_cast<std::string*>(ud)->append(static_cast<const char*>(p), sz);
@@ -225,6 +236,20 @@ int append_to_string(lua_State*, const void* p, size_t sz, void* ud) {
 }
 
 }  // namespace
+
+namespace lua_detail {
+
+bool chunk_assigns_upvalues(lua_State* L) {
+  std::string bytes;
+  if (lua_dump(L, append_to_string, &bytes, 0) != 0) return true;
+  try {
+    return has_setupval(DumpReader(bytes).read_chunk());
+  } catch (...) {
+    return true;  // when in doubt, restore after every rule
+  }
+}
+
+}  // namespace lua_detail
 
 ScriptFacts analyze_script(const PackScript& script) {
   ScriptFacts facts;

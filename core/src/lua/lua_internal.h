@@ -170,6 +170,10 @@ int proxy_aware_next(lua_State* L);
 /// that read the submission without views). value_idx: the value as pushed to Lua, or 0 to
 /// describe it from the node. Does nothing when not tracing.
 void trace_read(lua_State* L, const Document& doc, NodeId id, int value_idx = 0);
+/// Whether the compiled chunk on top of the stack (not popped) assigns to an upvalue anywhere
+/// (OP_SETUPVAL in any of its functions; chunk_facts.cpp). If not, no function of the script can
+/// change a variable it shares with the script's top level, and run_pack need not restore them.
+bool chunk_assigns_upvalues(lua_State* L);
 /// __pairs of document views: (P) -> an iterator over the members in document order.
 int doc_pairs(lua_State* L);
 

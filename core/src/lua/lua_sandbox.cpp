@@ -778,7 +778,10 @@ struct Sealer {
   std::vector<LoadProblem>& problems;
   const RuleDecl& rule;
   int visited;  // stack index of a table of visited objects
-  std::set<const void*> upvalue_ids;
+  // Upvalues already recorded, for the whole pack: an upvalue shared by several rules' functions
+  // is one variable, restored once after each rule (run_pack).
+  std::set<const void*>& upvalue_ids;
+  bool record;  // whether to record upvalues for restoring after each rule
 
   void problem(const std::string& message) {
     problems.push_back({rule.file, rule.line, fmt::format("regel {}: {}", rule.id, message)});
@@ -837,7 +840,7 @@ struct Sealer {
       if (name == nullptr) break;
       seal_top(depth + 1);
       const void* id = lua_upvalueid(L, fn, i);
-      if (upvalue_ids.insert(id).second) {
+      if (record && upvalue_ids.insert(id).second) {
         int value_ref = luaL_ref(L, LUA_REGISTRYINDEX);  // pops the value
         lua_pushvalue(L, fn);
         int fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -856,6 +859,7 @@ Expected<int> LuaSandbox::load_pack(const RulePack& pack, std::vector<RuleDecl>&
   State& st = *state_;
   lua_State* L = st.L;
   std::vector<SandboxCore::PendingRule> pending;
+  std::set<std::string> assigning_scripts;  // scripts with a function that assigns an upvalue
   st.pending_rules = &pending;
   st.load_problems = &problems;
   st.loading = true;
@@ -871,6 +875,7 @@ Expected<int> LuaSandbox::load_pack(const RulePack& pack, std::vector<RuleDecl>&
     int status =
         luaL_loadbufferx(L, script.text.data(), script.text.size(), chunkname.c_str(), "t");
     if (status == LUA_OK) {
+      if (chunk_assigns_upvalues(L)) assigning_scripts.insert(script.display_path);
       lua_rawgetp(L, LUA_REGISTRYINDEX, &kEnvKey);
       lua_setupvalue(L, -2, 1);  // a main chunk's only upvalue is _ENV
       status = lua_pcall(L, 0, 0, base + 1);
@@ -923,8 +928,11 @@ Expected<int> LuaSandbox::load_pack(const RulePack& pack, std::vector<RuleDecl>&
     lua_rawgetp(S, LUA_REGISTRYINDEX, &kEnvKey);
     lua_pushboolean(S, 1);
     lua_rawset(S, visited);
+    std::set<const void*> upvalue_ids;
     for (const auto& p : pending) {
-      Sealer sealer{S, st, loaded.upvalues, problems, p.decl, visited, {}};
+      // Only a script that assigns an upvalue somewhere can leave a changed variable behind.
+      bool record = assigning_scripts.count(p.decl.file) > 0;
+      Sealer sealer{S, st, loaded.upvalues, problems, p.decl, visited, upvalue_ids, record};
       lua_rawgeti(S, LUA_REGISTRYINDEX, p.check_ref);
       sealer.seal_top(0);
       lua_pop(S, 1);

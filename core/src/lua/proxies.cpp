@@ -172,31 +172,49 @@ void push_key(lua_State* L, const Node& parent, const Node& c) {
   }
 }
 
-// What every new proxy shares, pushed once on the stack so that making many proxies in a row
-// (filling a node) does not look the same names and functions up again for each one.
+// What every new proxy needs, pushed once on the stack so that making many proxies in a row
+// (filling a list) does not look the same things up again for each one. A view from the pool
+// needs only these; a new metatable pushes the rest itself (make_metatable).
 struct ProxyKit {
   int base;  // first of kSlots stack slots
-  static constexpr int kSlots = 10;
+  static constexpr int kSlots = 3;
   void push(lua_State* L, bool tracing) {
-    luaL_checkstack(L, kSlots + 8, nullptr);
+    luaL_checkstack(L, kSlots + 12, nullptr);
     base = lua_gettop(L) + 1;
-    lua_pushliteral(L, "__index");                    // base + 0
-    lua_pushliteral(L, "__newindex");                 // base + 1
-    lua_pushliteral(L, "__len");                      // base + 2
-    lua_pushliteral(L, "__pairs");                    // base + 3
-    lua_pushliteral(L, "__metatable");                // base + 4
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &kRoNewindex);  // base + 5
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &kDocLen);      // base + 6
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &kDocPairs);    // base + 7
-    if (tracing) {                                    // base + 8: __index while tracing
+    lua_pushliteral(L, "__index");  // base + 0
+    if (tracing) {                  // base + 1: __index while tracing
       lua_rawgetp(L, LUA_REGISTRYINDEX, &kTraceIndex);
     } else {
       lua_pushnil(L);
     }
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &kViewPool);  // base + 9
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &kViewPool);  // base + 2
   }
   void pop(lua_State* L) const { lua_settop(L, base - 1); }
 };
+
+// Pushes a new metatable M for the contents D at d_idx (absolute) showing `node`.
+void make_metatable(lua_State* L, const ProxyKit& kit, int d_idx, const Node& node) {
+  lua_createtable(L, 0, 7);
+  lua_pushvalue(L, kit.base + 0);
+  if (lua_isnil(L, kit.base + 1)) {
+    lua_pushvalue(L, d_idx);  // __index = D: the VM's fast path
+  } else {
+    lua_pushvalue(L, kit.base + 1);
+  }
+  lua_rawset(L, -3);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &kRoNewindex);
+  lua_setfield(L, -2, "__newindex");
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &kDocLen);
+  lua_setfield(L, -2, "__len");
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &kDocPairs);
+  lua_setfield(L, -2, "__pairs");
+  lua_pushliteral(L, "alleen-lezen");
+  lua_setfield(L, -2, "__metatable");
+  lua_pushvalue(L, d_idx);
+  lua_rawsetp(L, -2, &kDataKey);
+  lua_pushlightuserdata(L, const_cast<Node*>(&node));
+  lua_rawsetp(L, -2, &kNodeKey);
+}
 
 void push_scalar(lua_State* L, const Node& n);
 
@@ -208,15 +226,17 @@ bool is_leaf(const Document& doc, const Node& node) {
   return true;
 }
 
-// Pushes a proxy P for `node` with its M and D; D is filled now for a leaf, on first use otherwise.
+// Pushes a proxy P for `node` with its M and D. D gets every scalar member of a table at once
+// (one pass instead of one lazy look-up per member read); members that are tables or lists, and
+// the items of a list that holds tables, become views on first use, through D's lazy metatable.
 void make_document_proxy(lua_State* L, const ProxyKit& kit, const Document& doc, const Node& node) {
-  // P and M: from the pool when this node belongs to the submission being evaluated (its views
-  // all die with it), else new. Only the three fields that differ are set on a pooled M.
+  // P and M come from the pool when the node belongs to the submission being evaluated (all its
+  // views die with it); a pooled M gets only the three fields that differ.
   SandboxCore& sc = core(L);
   bool pooled = sc.pooled_document != nullptr && sc.pooled_document->owns(&node);
   bool reuse = pooled && sc.pool_next <= sc.pool_size;
   if (reuse) {
-    lua_rawgeti(L, kit.base + 9, sc.pool_next++);  // P, with its M
+    lua_rawgeti(L, kit.base + 2, sc.pool_next++);  // P, with its M
   } else {
     lua_createtable(L, 0, 0);  // P
   }
@@ -224,65 +244,44 @@ void make_document_proxy(lua_State* L, const ProxyKit& kit, const Document& doc,
   int nrec = node.kind == NodeKind::table ? static_cast<int>(node.child_count) : 0;
   bool leaf = is_leaf(doc, node);
   lua_createtable(L, narr, leaf ? nrec : nrec + 1);  // D
-  if (leaf) {
+  int d = lua_gettop(L);
+  if (leaf || node.kind == NodeKind::table) {
     for (NodeId c = node.first_child; c != kNoNode; c = doc.node(c).next_sibling) {
       const Node& child = doc.node(c);
-      if (child.kind == NodeKind::null) continue;
+      if (child.kind == NodeKind::null || child.is_container()) continue;
       push_key(L, node, child);
       push_scalar(L, child);
-      lua_rawset(L, -3);
+      lua_rawset(L, d);
     }
-  } else {
+  }
+  if (!leaf) {
     lua_pushlightuserdata(L, const_cast<Node*>(&node));
-    lua_rawsetp(L, -2, &kNodeKey);
+    lua_rawsetp(L, d, &kNodeKey);
     lua_rawgetp(L, LUA_REGISTRYINDEX, &kLazyMeta);
-    lua_setmetatable(L, -2);  // D fills itself on its first miss
+    lua_setmetatable(L, d);  // D makes views of its tables and lists on first use
   }
   if (reuse) {
-    lua_getmetatable(L, -2);  // P, D, M
+    lua_getmetatable(L, d - 1);  // M
     lua_pushvalue(L, kit.base + 0);
-    if (lua_isnil(L, kit.base + 8)) {
-      lua_pushvalue(L, -3);
+    if (lua_isnil(L, kit.base + 1)) {
+      lua_pushvalue(L, d);
     } else {
-      lua_pushvalue(L, kit.base + 8);
+      lua_pushvalue(L, kit.base + 1);
     }
     lua_rawset(L, -3);
-    lua_pushvalue(L, -2);
+    lua_pushvalue(L, d);
     lua_rawsetp(L, -2, &kDataKey);
     lua_pushlightuserdata(L, const_cast<Node*>(&node));
     lua_rawsetp(L, -2, &kNodeKey);
-    lua_pop(L, 2);  // P stays
+    lua_settop(L, d - 1);  // P
     return;
   }
-  lua_createtable(L, 0, 7);  // M
-  lua_pushvalue(L, kit.base + 0);
-  if (lua_isnil(L, kit.base + 8)) {
-    lua_pushvalue(L, -3);  // __index = D: the VM's fast path
-  } else {
-    lua_pushvalue(L, kit.base + 8);
-  }
-  lua_rawset(L, -3);
-  lua_pushvalue(L, kit.base + 1);
-  lua_pushvalue(L, kit.base + 5);
-  lua_rawset(L, -3);
-  lua_pushvalue(L, kit.base + 2);
-  lua_pushvalue(L, kit.base + 6);
-  lua_rawset(L, -3);
-  lua_pushvalue(L, kit.base + 3);
-  lua_pushvalue(L, kit.base + 7);
-  lua_rawset(L, -3);
-  lua_pushvalue(L, kit.base + 4);
-  lua_pushliteral(L, "alleen-lezen");
-  lua_rawset(L, -3);
-  lua_pushvalue(L, -2);
-  lua_rawsetp(L, -2, &kDataKey);
-  lua_pushlightuserdata(L, const_cast<Node*>(&node));
-  lua_rawsetp(L, -2, &kNodeKey);
-  lua_setmetatable(L, -3);  // P's metatable = M
-  lua_pop(L, 1);            // D stays reachable through M only
+  make_metatable(L, kit, d, node);
+  lua_setmetatable(L, d - 1);  // P's metatable = M
+  lua_settop(L, d - 1);        // D stays reachable through M only
   if (pooled && sc.pool_size < kViewPoolMax) {
     lua_pushvalue(L, -1);
-    lua_rawseti(L, kit.base + 9, ++sc.pool_size);
+    lua_rawseti(L, kit.base + 2, ++sc.pool_size);
     sc.pool_next = sc.pool_size + 1;
   }
 }

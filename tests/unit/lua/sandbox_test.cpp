@@ -207,6 +207,24 @@ rule {
   }
 }
 
+TEST_CASE("a variable two rules share is restored after each rule", "[sandbox]") {
+  // Both rules reach the same upvalue `n` (through bump and directly); it is recorded once for
+  // the pack and restored after every rule, so B-02 sees 0 although B-01 ran first.
+  PackFixture f(R"lua(
+local n = 0
+local function bump() n = n + 10 return n end
+rule { id = "B-01", title = "a", severity = "blocking", source = "t", quote = "t",
+  check = function(s, p) bump() return pass(tostring(n)) end }
+rule { id = "B-02", title = "b", severity = "blocking", source = "t", quote = "t",
+  check = function(s, p) local before = n bump() return pass(before .. "/" .. n) end }
+)lua");
+  for (int i = 0; i < 2; ++i) {
+    SubmissionReport r = f.run();
+    CHECK(rule(r, "B-01")->message == "10");
+    CHECK(rule(r, "B-02")->message == "0/10");
+  }
+}
+
 TEST_CASE("tables built at load time are frozen", "[sandbox][hostile]") {
   PackFixture f(std::string(kSentinelRule) + R"lua(
 local seen = { "a" }
