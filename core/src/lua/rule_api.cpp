@@ -540,6 +540,7 @@ int l_money_sum(lua_State* L) {
 // from the submission's nodes (bench/README.md: BG-01 went from 84 to under 10 µs).
 
 std::string_view trim_view(std::string_view v);
+bool same_text(std::string_view a, std::string_view b);
 
 // Raises "<fn>: <path>: <what>" naming the place in the submission. Nothing with a destructor
 // may be alive in the callers when this is called (luaL_error does not return).
@@ -566,9 +567,38 @@ void add_to_year(lua_State* L, int acc, lua_Integer year, Cents cents, const cha
   lua_rawseti(L, acc, year);
 }
 
-// Adds the per-year table node `id` to acc; returns the number of entries read.
-std::uint64_t add_per_year_node(lua_State* L, int acc, const Document& doc, NodeId id,
-                                const char* fn) {
+// Sums per year gathered in C and written to the Lua table `acc` in one go (flush): most lists
+// repeat the same three or four years, so this saves a table read and write per amount. Plain
+// data only: luaL_error may jump over it.
+struct YearRun {
+  static constexpr int kMax = 32;
+  lua_Integer year[kMax];
+  Cents sum[kMax];
+  int n = 0;
+  lua_Integer items = 0;  // list items in the current group
+
+  void flush(lua_State* L, int acc, const char* fn) {
+    for (int i = 0; i < n; ++i) add_to_year(L, acc, year[i], sum[i], fn);
+    n = 0;
+  }
+  void add(lua_State* L, int acc, lua_Integer y, Cents v, const char* fn) {
+    for (int i = 0; i < n; ++i) {
+      if (year[i] == y) {
+        if (__builtin_add_overflow(sum[i], v, &sum[i])) luaL_error(L, "%s: uitkomst te groot", fn);
+        return;
+      }
+    }
+    if (n == kMax) flush(L, acc, fn);
+    year[n] = y;
+    sum[n] = v;
+    ++n;
+  }
+};
+
+// Adds the per-year table node `id` to `run` (written to acc when full); returns the number of
+// entries read.
+std::uint64_t add_per_year_node(lua_State* L, YearRun& run, int acc, const Document& doc,
+                                NodeId id, const char* fn) {
   if (doc.node(id).kind != NodeKind::table) raise_at(L, fn, doc, id, "is geen tabel per jaar");
   bool tracing = core(L).trace != nullptr;
   std::uint64_t entries = 0;
@@ -587,7 +617,7 @@ std::uint64_t add_per_year_node(lua_State* L, int acc, const Document& doc, Node
     }
     lua_Integer year = 0;
     for (char ch : n.key) year = year * 10 + (ch - '0');
-    add_to_year(L, acc, year, v, fn);
+    run.add(L, acc, year, v, fn);
     ++entries;
   }
   return entries;
@@ -600,7 +630,12 @@ std::uint64_t add_per_year(lua_State* L, int acc, int value_idx, const char* fn)
   value_idx = lua_absindex(L, value_idx);
   const Document* doc = nullptr;
   NodeId id = kNoNode;
-  if (document_of(L, value_idx, &doc, &id)) return add_per_year_node(L, acc, *doc, id, fn);
+  if (document_of(L, value_idx, &doc, &id)) {
+    YearRun run;
+    std::uint64_t entries = add_per_year_node(L, run, acc, *doc, id, fn);
+    run.flush(L, acc, fn);
+    return entries;
+  }
   std::uint64_t entries = 0;
   if (lua_type(L, value_idx) != LUA_TTABLE || is_proxy(L, value_idx)) {
     luaL_error(L, "%s: verwacht tabellen per jaar, kreeg %s", fn, luaL_typename(L, value_idx));
@@ -649,24 +684,33 @@ void push_group(lua_State* L, int value_idx) {
   push_group_text(L, std::string_view(s, len));
 }
 
-// Counts one more item in group g (on top of the stack) and pushes the group's sums table.
-void enter_group(lua_State* L, int sums, int counts) {
-  lua_pushvalue(L, -1);
-  lua_Integer seen = lua_rawget(L, counts) == LUA_TNUMBER ? lua_tointeger(L, -1) : 0;
-  lua_pop(L, 1);
-  lua_pushvalue(L, -1);
-  lua_pushinteger(L, seen + 1);
-  lua_rawset(L, counts);
+// Pushes the sums table of the group named on top of the stack, made when new.
+void open_group(lua_State* L, int sums) {
   lua_pushvalue(L, -1);
   if (lua_rawget(L, sums) != LUA_TTABLE) {
     lua_pop(L, 1);
-    lua_newtable(L);
+    lua_createtable(L, 0, 4);  // room for the usual three or four years without a rehash
     lua_pushvalue(L, -2);
     lua_pushvalue(L, -2);
     lua_rawset(L, sums);
   }
 }
 
+// counts[g] = counts[g] + k for the group name at name_idx.
+void count_group(lua_State* L, int counts, int name_idx, lua_Integer k) {
+  lua_pushvalue(L, name_idx);
+  lua_Integer seen = lua_rawget(L, counts) == LUA_TNUMBER ? lua_tointeger(L, -1) : 0;
+  lua_pop(L, 1);
+  lua_pushvalue(L, name_idx);
+  lua_pushinteger(L, seen + k);
+  lua_rawset(L, counts);
+}
+
+// Counts one more item in group g (on top of the stack) and pushes the group's sums table.
+void enter_group(lua_State* L, int sums, int counts) {
+  count_group(L, counts, lua_gettop(L), 1);
+  open_group(L, sums);
+}
 // money.per_year(list, field) -> { [year] = cents }: item[field] added up per year over every
 // item of the list; items without the field count as nothing.
 // money.per_year_by(list, group, field) -> sums, counts: the same per group of items, where the
@@ -682,7 +726,7 @@ int per_year(lua_State* L, bool grouped) {
     luaL_checktype(L, 1, LUA_TTABLE);
   }
   lua_settop(L, 3);
-  lua_newtable(L);  // 4: sums (per year, or per group)
+  lua_createtable(L, 0, grouped ? 8 : 4);  // 4: sums (per year, or per group)
   int sums = 4;
   lua_newtable(L);  // 5: counts per group
   int counts = 5;
@@ -699,6 +743,19 @@ int per_year(lua_State* L, bool grouped) {
     if (doc->node(list).kind != NodeKind::array) raise_at(L, fn, *doc, list, "is geen lijst");
     std::string_view group_name = group_key != nullptr ? group_key : "";
     std::string_view field_name = field;
+    bool tracing = core(L).trace != nullptr;
+    // Items of one group usually follow each other (the posts of a category): a run of them
+    // shares one look-up of the group's table, and their sums are written when the run ends.
+    YearRun run;
+    int acc = sums;
+    bool in_run = false;
+    std::string_view run_text;
+    auto end_run = [&] {
+      run.flush(L, acc, fn);
+      if (grouped) count_group(L, counts, acc - 1, run.items);
+      lua_settop(L, counts);
+      run.items = 0;
+    };
     for (NodeId c = doc->node(list).first_child; c != kNoNode; c = doc->node(c).next_sibling) {
       const Node& item = doc->node(c);
       NodeId group_node = kNoNode;
@@ -710,24 +767,28 @@ int per_year(lua_State* L, bool grouped) {
           if (member.key == field_name) field_node = m;
         }
       }
-      int acc = sums;
       if (grouped) {
-        const Node* g = group_node != kNoNode ? &doc->node(group_node) : nullptr;
-        if (g != nullptr && core(L).trace != nullptr) trace_read(L, *doc, group_node);
-        if (g != nullptr && g->kind == NodeKind::string) {
-          push_group_text(L, g->text);
-        } else {
-          lua_pushliteral(L, "");
+        std::string_view text;
+        if (group_node != kNoNode) {
+          if (tracing) trace_read(L, *doc, group_node);
+          if (doc->node(group_node).kind == NodeKind::string) text = doc->node(group_node).text;
         }
-        enter_group(L, sums, counts);
-        acc = lua_gettop(L);
+        if (!in_run || !same_text(text, run_text)) {
+          if (in_run) end_run();
+          push_group_text(L, text);
+          open_group(L, sums);
+          acc = lua_gettop(L);
+          run_text = text;
+        }
       }
+      in_run = true;
+      ++run.items;
       if (field_node != kNoNode && doc->node(field_node).kind != NodeKind::null) {
-        steps += add_per_year_node(L, acc, *doc, field_node, fn);
+        steps += add_per_year_node(L, run, acc, *doc, field_node, fn);
       }
-      lua_settop(L, counts);
       ++steps;
     }
+    if (in_run) end_run();
     core(L).charge_or_raise(steps);
     if (grouped) return 2;
     lua_settop(L, sums);

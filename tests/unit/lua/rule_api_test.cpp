@@ -281,3 +281,40 @@ TEST_CASE("pairs over views: file order, same views as indexing, still read-only
   INFO(r.message << r.detail);
   CHECK(r.outcome == Outcome::pass);
 }
+
+TEST_CASE("money.per_year_by merges a group whose items are not next to each other",
+          "[rule-api]") {
+  RuleResult r = run_check(R"lua(
+    local sums, counts = money.per_year_by(s.begroting.post, "categorie", "bedrag")
+    assert(counts["a"] == 3 and counts["b"] == 2, tostring(counts["a"]))
+    assert(sums["a"][2020] == 111 * 100 and sums["a"][2021] == 1000 * 100)
+    assert(sums["b"][2020] == 22 * 100 and sums["b"][2021] == nil)
+    return pass("ok")
+  )lua",
+                           R"toml(
+[aanvraag]
+soort = "transformatieplan"
+regio = "IJmond"
+titel = "Plan"
+ingediend = 2018-09-30
+periode = [2020, 2022]
+
+[[begroting.post]]
+categorie = "A"
+bedrag = { 2020 = 1 }
+[[begroting.post]]
+categorie = "B"
+bedrag = { 2020 = 2 }
+[[begroting.post]]
+categorie = "a "
+bedrag = { 2020 = 10, 2021 = 1000 }
+[[begroting.post]]
+categorie = "b"
+bedrag = { 2020 = 20 }
+[[begroting.post]]
+categorie = "A"
+bedrag = { 2020 = 100 }
+)toml");
+  INFO(r.message << r.detail);
+  CHECK(r.outcome == Outcome::pass);
+}
