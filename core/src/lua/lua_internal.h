@@ -122,6 +122,9 @@ struct SandboxCore {
   int wanted_interval() const;
 };
 
+/// A submission of at most this many nodes gets all its views when evaluation starts.
+inline constexpr std::size_t kEagerViewNodes = 20000;
+
 /// At most this many view shells are pooled (a submission with more containers makes the rest new).
 inline constexpr int kViewPoolMax = 4096;
 

@@ -229,7 +229,8 @@ bool is_leaf(const Document& doc, const Node& node) {
 // Pushes a proxy P for `node` with its M and D. D gets every scalar member of a table at once
 // (one pass instead of one lazy look-up per member read); members that are tables or lists, and
 // the items of a list that holds tables, become views on first use, through D's lazy metatable.
-void make_document_proxy(lua_State* L, const ProxyKit& kit, const Document& doc, const Node& node) {
+void make_document_proxy(lua_State* L, const ProxyKit& kit, const Document& doc, const Node& node,
+                         bool eager = false) {
   // P and M come from the pool when the node belongs to the submission being evaluated (all its
   // views die with it); a pooled M gets only the three fields that differ.
   SandboxCore& sc = core(L);
@@ -242,10 +243,24 @@ void make_document_proxy(lua_State* L, const ProxyKit& kit, const Document& doc,
   }
   int narr = node.kind == NodeKind::array ? static_cast<int>(node.child_count) : 0;
   int nrec = node.kind == NodeKind::table ? static_cast<int>(node.child_count) : 0;
-  bool leaf = is_leaf(doc, node);
+  bool leaf = eager || is_leaf(doc, node);
   lua_createtable(L, narr, leaf ? nrec : nrec + 1);  // D
   int d = lua_gettop(L);
-  if (leaf || node.kind == NodeKind::table) {
+  if (eager) {
+    // The whole subtree now: every member, the views of tables and lists included.
+    luaL_checkstack(L, 8, nullptr);
+    for (NodeId c = node.first_child; c != kNoNode; c = doc.node(c).next_sibling) {
+      const Node& child = doc.node(c);
+      if (child.kind == NodeKind::null) continue;
+      push_key(L, node, child);
+      if (child.is_container()) {
+        make_document_proxy(L, kit, doc, child, true);
+      } else {
+        push_scalar(L, child);
+      }
+      lua_rawset(L, d);
+    }
+  } else if (leaf || node.kind == NodeKind::table) {
     for (NodeId c = node.first_child; c != kNoNode; c = doc.node(c).next_sibling) {
       const Node& child = doc.node(c);
       if (child.kind == NodeKind::null || child.is_container()) continue;
@@ -574,7 +589,12 @@ bool document_of(lua_State* L, int idx, const Document** doc, NodeId* id) {
 void push_document_proxy(lua_State* L, const Document* doc, NodeId id) {
   ProxyKit kit{};
   kit.push(L, core(L).tracing);
-  make_document_proxy(L, kit, *doc, doc->node(id));
+  // A submission of ordinary size is made into views at once: rules reach nearly all of it, and
+  // one pass costs less than a lazy look-up per table (bench/README.md). A larger one (up to the
+  // reader's size limit) is made lazily, so that its views are paid for by the rules that read
+  // them, under their budgets.
+  bool eager = core(L).pooled_document == doc && doc->size() <= kEagerViewNodes;
+  make_document_proxy(L, kit, *doc, doc->node(id), eager);
   lua_replace(L, kit.base);
   lua_settop(L, kit.base);
 }

@@ -597,8 +597,8 @@ struct YearRun {
 
 // Adds the per-year table node `id` to `run` (written to acc when full); returns the number of
 // entries read.
-std::uint64_t add_per_year_node(lua_State* L, YearRun& run, int acc, const Document& doc,
-                                NodeId id, const char* fn) {
+std::uint64_t add_per_year_node(lua_State* L, YearRun& run, int acc, const Document& doc, NodeId id,
+                                const char* fn) {
   if (doc.node(id).kind != NodeKind::table) raise_at(L, fn, doc, id, "is geen tabel per jaar");
   bool tracing = core(L).trace != nullptr;
   std::uint64_t entries = 0;

@@ -282,8 +282,7 @@ TEST_CASE("pairs over views: file order, same views as indexing, still read-only
   CHECK(r.outcome == Outcome::pass);
 }
 
-TEST_CASE("money.per_year_by merges a group whose items are not next to each other",
-          "[rule-api]") {
+TEST_CASE("money.per_year_by merges a group whose items are not next to each other", "[rule-api]") {
   RuleResult r = run_check(R"lua(
     local sums, counts = money.per_year_by(s.begroting.post, "categorie", "bedrag")
     assert(counts["a"] == 3 and counts["b"] == 2, tostring(counts["a"]))
@@ -315,6 +314,35 @@ bedrag = { 2020 = 20 }
 categorie = "A"
 bedrag = { 2020 = 100 }
 )toml");
+  INFO(r.message << r.detail);
+  CHECK(r.outcome == Outcome::pass);
+}
+
+TEST_CASE("a very large submission gets its views lazily, with the same behaviour", "[rule-api]") {
+  // Over kEagerViewNodes nodes the views are made on first read instead of all at once; what a
+  // rule sees must not differ.
+  std::string toml = std::string(kPlan) + "\n[[activiteit]]\nonderwerp = \"Groot\"\npartners = [";
+  for (int i = 0; i < 21000; ++i) toml += (i > 0 ? ", \"p" : "\"p") + std::to_string(i) + "\"";
+  toml += "]\nbijdrage = { 2019 = 5 }\n";
+  RuleResult r = run_check(R"lua(
+    local a = s.activiteit[3]
+    assert(a.onderwerp == "Groot" and #a.partners == 21000)
+    assert(a.partners[1] == "p0" and a.partners[21000] == "p20999")
+    local n = 0
+    for i, p in ipairs(a.partners) do n = n + 1 end
+    assert(n == 21000)
+    assert(rawequal(s.activiteit[1].bijdrage, s.activiteit[1].bijdrage))
+    local keys = {}
+    for k in pairs(s.activiteit[1]) do keys[#keys + 1] = k end
+    assert(table.concat(keys, ",") == "onderwerp,bijdrage,partners", table.concat(keys, ","))
+    assert(money.per_year({ s.activiteit[1], a }, "bijdrage")[2019] == 7500000 + 500)
+    local ok, err = pcall(function() a.partners[1] = "x" end)
+    assert(not ok and err:find("alleen%-lezen"))
+    ok, err = pcall(function() s.activiteit[1].bijdrage[2018] = 1 end)
+    assert(not ok and err:find("alleen%-lezen"))
+    return pass("ok")
+  )lua",
+                           toml);
   INFO(r.message << r.detail);
   CHECK(r.outcome == Outcome::pass);
 }
