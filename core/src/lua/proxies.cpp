@@ -455,9 +455,12 @@ namespace {
 // through P itself, so a member already seen by a rule is the same view, and explain records
 // the read. A null member (TOML has none; JSON null) is skipped, as a missing key.
 int doc_next(lua_State* L) {
+  const auto* node = static_cast<const Node*>(lua_touserdata(L, lua_upvalueindex(4)));
   const Document* doc = nullptr;
-  const Node* node = node_of_view(L, lua_upvalueindex(1), &doc);
-  if (node == nullptr)
+  for (const Document* d : core(L).live_documents) {
+    if (d->owns(node)) doc = d;
+  }
+  if (doc == nullptr)
     return luaL_error(L, "verwijzing naar een aanvraag die niet meer wordt beoordeeld");
   auto next = static_cast<NodeId>(lua_tointeger(L, lua_upvalueindex(2)));
   while (next != kNoNode && doc->node(next).kind == NodeKind::null)
@@ -471,7 +474,13 @@ int doc_next(lua_State* L) {
   lua_replace(L, lua_upvalueindex(2));
   push_key(L, *node, child);
   lua_pushvalue(L, -1);
-  lua_gettable(L, lua_upvalueindex(1));
+  // Straight from D when it has the member (always, for views made in one pass); through P
+  // otherwise, which makes a lazy member's view, and while tracing, which records the read.
+  if (lua_isnil(L, lua_upvalueindex(3)) || lua_rawget(L, lua_upvalueindex(3)) == LUA_TNIL) {
+    lua_settop(L, -2);
+    lua_pushvalue(L, -1);
+    lua_gettable(L, lua_upvalueindex(1));
+  }
   return 2;
 }
 
@@ -483,7 +492,9 @@ int doc_pairs(lua_State* L) {
   if (node == nullptr) return luaL_error(L, "geen deel van de aanvraag");
   lua_settop(L, 1);
   lua_pushinteger(L, static_cast<lua_Integer>(node->first_child));
-  lua_pushcclosure(L, doc_next, 2);
+  if (core(L).tracing || !push_contents(L, 1)) lua_pushnil(L);  // D, or nil: read through P
+  lua_pushlightuserdata(L, const_cast<Node*>(node));
+  lua_pushcclosure(L, doc_next, 4);
   lua_pushvalue(L, 1);
   lua_pushnil(L);
   return 3;

@@ -131,23 +131,24 @@ rule {
     local f = findings()
     for _, u in ipairs(b.uitspraak) do
       local post, n = find_post(b, u)
-      local quote = u.tekst and (" Tekst: “" .. u.tekst .. "”") or ""
+      -- De tekst van de uitspraak, voor in een bericht (alleen als er iets te melden is).
+      local function quote() return u.tekst and (" Tekst: “" .. u.tekst .. "”") or "" end
       -- Het bedrag van een uitspraak is overgenomen uit haar tekst: de tekst moet het noemen.
       if u.tekst ~= nil and u.bedrag ~= nil then
         local named = amounts_in(u.tekst)
         if #named > 0 and not contains(named, u.bedrag) then
           f:add(("Uitspraak over post '%s': de tekst noemt %s, maar bij de uitspraak staat %s. "
             .. "Neem het bedrag over zoals het in de tekst staat.%s")
-            :format(u.post or "?", euros(named), euro(u.bedrag), quote), path(u, "bedrag"))
+            :format(u.post or "?", euros(named), euro(u.bedrag), quote()), path(u, "bedrag"))
         end
       end
       if post == nil then
         f:add(("Uitspraak over post '%s'%s: zo'n post staat niet in de begroting.%s")
-          :format(u.post or "?", u.categorie and (" (" .. u.categorie .. ")") or "", quote),
+          :format(u.post or "?", u.categorie and (" (" .. u.categorie .. ")") or "", quote()),
           path(u, "post"))
       elseif n > 1 then
         f:add(("Uitspraak over post '%s': %d posten heten zo; noem de categorie.%s")
-          :format(u.post, n, quote), path(u))
+          :format(u.post, n, quote()), path(u))
       else
         local bedrag = post.bedrag or {}
         local compared, what
@@ -161,7 +162,7 @@ rule {
         if u.bedrag ~= nil and u.bedrag ~= compared then
           f:add(("Uitspraak over post %s: de tekst noemt %s, de begroting %s %s (verschil %s).%s")
             :format(post_label(post), euro(u.bedrag), euro(compared), what,
-                    euro(math.abs(compared - u.bedrag)), quote),
+                    euro(math.abs(compared - u.bedrag)), quote()),
             path(u, "bedrag"))
         end
         local calc = u.berekening
@@ -171,14 +172,14 @@ rule {
             or (post.berekening and weeks_in(post.berekening.weken, year))
           if calc.uren_per_week == nil or calc.tarief == nil or weken == nil then
             f:add(("Uitspraak over post %s: de berekening in de tekst is niet na te rekenen "
-              .. "(uren, tarief of weken ontbreekt).%s"):format(post_label(post), quote),
+              .. "(uren, tarief of weken ontbreekt).%s"):format(post_label(post), quote()),
               path(calc))
           else
             local computed = money.mul(calc.tarief, calc.uren_per_week, weken)
             if computed ~= u.bedrag then
               f:add(("Uitspraak over post %s: de berekening in de tekst (%s) geeft %s, niet %s."
                 .. "%s"):format(post_label(post), describe(calc.uren_per_week, calc.tarief, weken),
-                                euro(computed), euro(u.bedrag), quote),
+                                euro(computed), euro(u.bedrag), quote()),
                 path(u, "berekening"))
             end
           end

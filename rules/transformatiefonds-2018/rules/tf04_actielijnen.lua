@@ -33,14 +33,20 @@ rule {
   quote = "Voorwaarde is dat een jeugdhulpregio in haar transformatieplan minimaal één van de "
     .. "actielijnen uitwerkt.",
   check = function(s, p)
-    local valid = {}
-    for _, n in ipairs(p.actielijnen) do valid[#valid + 1] = tostring(n) end
-    local valid_text = join_nl(valid)
+    -- De geldige nummers als verzameling (één keer per beoordeling), en als tekst "1, 2 en 6"
+    -- pas wanneer een bericht die nodig heeft.
+    local allowed = {}
+    for _, n in ipairs(p.actielijnen) do allowed[n] = true end
+    local function valid_text()
+      local valid = {}
+      for _, n in ipairs(p.actielijnen) do valid[#valid + 1] = tostring(n) end
+      return join_nl(valid)
+    end
 
     local activities = s.activiteit or {}
     if #activities == 0 then
       return fail(("Het plan noemt geen activiteiten ([[activiteit]]), dus ook geen actielijn. "
-        .. "Werk minstens één van de actielijnen %s uit in een activiteit."):format(valid_text),
+        .. "Werk minstens één van de actielijnen %s uit in een activiteit."):format(valid_text()),
         "activiteit")
     end
 
@@ -48,23 +54,23 @@ rule {
     local named, used, without = 0, {}, {}
     for i, a in ipairs(activities) do
       local lines = a.actielijnen
-      if count(lines) == 0 then
+      if lines == nil or #lines == 0 then
         without[#without + 1] = tostring(i)
       else
         named = named + 1
         for k, n in ipairs(lines) do
-          if contains(p.actielijnen, n) then
+          if allowed[n] then
             used[n] = true
           else
             f:add(("%s noemt actielijn %d; die bestaat niet. Geldige actielijnen zijn %s.")
-              :format(label(a, i), n, valid_text), path(lines, k))
+              :format(label(a, i), n, valid_text()), path(lines, k))
           end
         end
       end
     end
     if named == 0 then
       f:add(("Geen enkele activiteit noemt een actielijn. Geef bij minstens één activiteit aan "
-        .. "welke actielijn (%s) zij uitwerkt, in actielijnen = [...]."):format(valid_text),
+        .. "welke actielijn (%s) zij uitwerkt, in actielijnen = [...]."):format(valid_text()),
         "activiteit")
     end
     if f:count() > 0 then return f:result("") end
