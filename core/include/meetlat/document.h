@@ -74,6 +74,8 @@ class Document {
   NodeId id_of(const Node* n) const { return static_cast<NodeId>(n - nodes_.data()); }
   Node& node(NodeId id) { return nodes_[id]; }
   std::size_t size() const { return nodes_.size(); }
+  /// Room for `n` nodes, so that a reader that knows roughly how many are coming avoids regrowing.
+  void reserve(std::size_t n) { nodes_.reserve(n); }
 
   /// Appends a child to a table or array. `key` is copied.
   NodeId add(NodeId parent, std::string_view key, NodeKind kind, SourcePos pos = {});

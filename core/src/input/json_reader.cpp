@@ -5,6 +5,7 @@
 // compiles the on-demand API for the generic kernel only). The DOM keeps no source positions, so
 // when there is an error to locate, the on-demand API walks the text again to find its line.
 #include <simdjson.h>
+#include <array>
 
 #include <fmt/format.h>
 
@@ -132,15 +133,18 @@ class DomConverter {
 
   void object(dom::object obj, NodeId id, unsigned depth) {
     Document& doc = out_.doc;
-    std::vector<std::string_view> seen;
+    // Keys seen so far point into simdjson's buffer, valid while converting; the document stores
+    // each key once (Document::add). Small objects compare in a fixed array, large ones hash.
+    std::array<std::string_view, 16> seen;
+    std::size_t seen_count = 0;
     std::unordered_set<std::string_view> seen_set;
     for (dom::key_value_pair field : obj) {
-      std::string_view key = doc.store(field.key);
+      std::string_view key = field.key;
       bool duplicate = false;
-      if (seen.size() < 16) {
-        for (auto k : seen) duplicate = duplicate || k == key;
-        seen.push_back(key);
-        if (seen.size() == 16) seen_set.insert(seen.begin(), seen.end());
+      if (seen_count < seen.size()) {
+        for (std::size_t i = 0; i < seen_count; ++i) duplicate = duplicate || seen[i] == key;
+        seen[seen_count++] = key;
+        if (seen_count == seen.size()) seen_set.insert(seen.begin(), seen.end());
       } else {
         duplicate = !seen_set.insert(key).second;
       }
@@ -270,6 +274,7 @@ void read_json(std::string_view text, Submission& out, const ReadLimits& limits)
   }
   dom::object obj;
   if (root.get_object().get(obj) == simdjson::SUCCESS) {
+    out.doc.reserve(text.size() / 32);  // about one node per 32 bytes of JSON: no regrowing
     DomConverter(out, limits.max_depth).object(obj, out.doc.root(), 1);
   }
 }

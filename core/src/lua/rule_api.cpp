@@ -829,7 +829,7 @@ int l_money_per_year_by(lua_State* L) {
 // money.per_year_by groups and find_all matches (as string.lower(trim(x)) in a rule).
 bool same_text(std::string_view a, std::string_view b) {
   a = trim_view(a);
-  b = trim_view(b);
+  b = trim_view(b);  // callers comparing many texts with one pass it trimmed: then a no-op
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
     auto x = static_cast<unsigned char>(a[i]);
@@ -848,7 +848,7 @@ int l_find_all(lua_State* L) {
   const char* field = luaL_checkstring(L, 2);
   std::size_t tlen = 0;
   const char* text = luaL_checklstring(L, 3, &tlen);
-  std::string_view wanted(text, tlen);
+  std::string_view wanted = trim_view(std::string_view(text, tlen));
   lua_settop(L, 3);
   lua_newtable(L);  // 4: the result
   if (lua_isnil(L, 1)) return 1;
@@ -912,6 +912,12 @@ int l_words(lua_State* L) {
 
 // `v` without whitespace (Unicode spaces too) at either end.
 std::string_view trim_view(std::string_view v) {
+  // Most texts start and end with a visible ASCII character: nothing to strip.
+  if (!v.empty()) {
+    auto first = static_cast<unsigned char>(v.front());
+    auto last = static_cast<unsigned char>(v.back());
+    if (first > ' ' && first < 0x7F && last > ' ' && last < 0x7F) return v;
+  }
   std::size_t start = 0;
   std::size_t end = v.size();
   // Strip whole UTF-8 characters that are whitespace, from the front and from the back.
