@@ -841,16 +841,38 @@ bool same_text(std::string_view a, std::string_view b) {
   return true;
 }
 
-// find_all(list, field, text) -> the items of the list whose item[field] is `text`, ignoring case
-// and spaces at either end, in list order. BG-05 looks up the post each uitspraak is about: on a
-// list of the submission this compares the nodes, without a view of every post.
+// find_all(list, field, text [, field2, text2, ...]) -> the items of the list whose item[field]
+// is `text` (and item[field2] is text2, ...), ignoring case and spaces at either end, in list
+// order. A nil text sets no condition. BG-05 looks up the post each uitspraak is about: on a list
+// of the submission this compares the nodes, without a view of every post.
+struct Criterion {  // plain data: luaL_error may jump over it
+  std::string_view field;
+  std::string_view text;
+};
+constexpr int kMaxCriteria = 8;
+
 int l_find_all(lua_State* L) {
-  const char* field = luaL_checkstring(L, 2);
-  std::size_t tlen = 0;
-  const char* text = luaL_checklstring(L, 3, &tlen);
-  std::string_view wanted = trim_view(std::string_view(text, tlen));
-  lua_settop(L, 3);
-  lua_newtable(L);  // 4: the result
+  int top = lua_gettop(L);
+  if (top < 3 || (top - 1) % 2 != 0) {
+    return luaL_error(L,
+                      "find_all(lijst, veld, tekst [, veld, tekst ...]) verwacht paren van veld "
+                      "en tekst");
+  }
+  Criterion criteria[kMaxCriteria];
+  int n_criteria = 0;
+  for (int arg = 2; arg < top; arg += 2) {
+    std::size_t flen = 0;
+    const char* field = luaL_checklstring(L, arg, &flen);
+    if (lua_isnil(L, arg + 1)) continue;  // no condition on this field
+    std::size_t tlen = 0;
+    const char* text = luaL_checklstring(L, arg + 1, &tlen);
+    if (n_criteria == kMaxCriteria) return luaL_error(L, "find_all: hoogstens 8 velden");
+    criteria[n_criteria++] = {std::string_view(field, flen),
+                              trim_view(std::string_view(text, tlen))};
+  }
+  lua_settop(L, top);
+  lua_newtable(L);
+  int result = lua_gettop(L);
   if (lua_isnil(L, 1)) return 1;
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_Integer found = 0;
@@ -858,7 +880,6 @@ int l_find_all(lua_State* L) {
   const Document* doc = nullptr;
   NodeId list = kNoNode;
   if (document_of(L, 1, &doc, &list) && doc->node(list).kind == NodeKind::array) {
-    std::string_view field_name = field;
     bool tracing = core(L).trace != nullptr;
     lua_Integer index = 0;
     for (NodeId c = doc->node(list).first_child; c != kNoNode; c = doc->node(c).next_sibling) {
@@ -866,15 +887,17 @@ int l_find_all(lua_State* L) {
       ++steps;
       const Node& item = doc->node(c);
       if (item.kind != NodeKind::table) continue;
-      for (NodeId m = item.first_child; m != kNoNode; m = doc->node(m).next_sibling) {
-        const Node& member = doc->node(m);
-        if (member.key != field_name) continue;
-        if (tracing) trace_read(L, *doc, m);
-        if (member.kind == NodeKind::string && same_text(member.text, wanted)) {
-          lua_geti(L, 1, index);  // the item's view, shared with every other read of it
-          lua_rawseti(L, 4, ++found);
-        }
-        break;
+      bool match = true;
+      for (int k = 0; k < n_criteria && match; ++k) {
+        NodeId m = item.first_child;
+        while (m != kNoNode && doc->node(m).key != criteria[k].field) m = doc->node(m).next_sibling;
+        if (m != kNoNode && tracing) trace_read(L, *doc, m);
+        match = m != kNoNode && doc->node(m).kind == NodeKind::string &&
+                same_text(doc->node(m).text, criteria[k].text);
+      }
+      if (match) {
+        lua_geti(L, 1, index);  // the item's view, shared with every other read of it
+        lua_rawseti(L, result, ++found);
       }
     }
     core(L).charge_or_raise(steps);
@@ -882,15 +905,23 @@ int l_find_all(lua_State* L) {
   }
   lua_Integer n = luaL_len(L, 1);
   for (lua_Integer i = 1; i <= n; ++i) {
-    lua_geti(L, 1, i);  // 5
-    push_member(L, 5, field);
-    std::size_t len = 0;
-    const char* v = lua_type(L, 6) == LUA_TSTRING ? lua_tolstring(L, 6, &len) : nullptr;
-    if (v != nullptr && same_text(std::string_view(v, len), wanted)) {
-      lua_pushvalue(L, 5);
-      lua_rawseti(L, 4, ++found);
+    lua_geti(L, 1, i);
+    int item = lua_gettop(L);
+    bool match = true;
+    for (int k = 0; k < n_criteria && match; ++k) {
+      lua_pushlstring(L, criteria[k].field.data(), criteria[k].field.size());
+      const char* name = lua_tostring(L, -1);
+      push_member(L, item, name);
+      std::size_t len = 0;
+      const char* v = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : nullptr;
+      match = v != nullptr && same_text(std::string_view(v, len), criteria[k].text);
+      lua_settop(L, item);
     }
-    lua_settop(L, 4);
+    if (match) {
+      lua_pushvalue(L, item);
+      lua_rawseti(L, result, ++found);
+    }
+    lua_settop(L, result);
     ++steps;
   }
   core(L).charge_or_raise(steps);

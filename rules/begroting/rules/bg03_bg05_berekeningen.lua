@@ -19,10 +19,6 @@ local function describe(uren, tarief, weken)
   return ("%s uur × %s × %s weken"):format(number_nl(uren), euro(tarief), number_nl(weken))
 end
 
-local function norm(text)
-  return string.lower(trim(text or ""))
-end
-
 local function post_label(post)
   if post.categorie then
     return ("'%s' (%s)"):format(post.omschrijving or "?", post.categorie)
@@ -75,17 +71,11 @@ rule {
   end,
 }
 
--- The post an uitspraak is about: same omschrijving (find_all ignores case and spaces at the
--- edges), within its categorie when it names one.
+-- The post an uitspraak is about: same omschrijving, within its categorie when it names one
+-- (find_all ignores case and spaces at the edges; a categorie of nil sets no condition).
 local function find_post(b, u)
-  local found, n = nil, 0
-  local wanted = u.categorie and norm(u.categorie)
-  for _, post in ipairs(find_all(b.post, "omschrijving", u.post or "")) do
-    if wanted == nil or norm(post.categorie) == wanted then
-      found, n = post, n + 1
-    end
-  end
-  return found, n
+  local found = find_all(b.post, "omschrijving", u.post or "", "categorie", u.categorie)
+  return found[1], #found
 end
 
 -- De bedragen die een tekst noemt, gelezen met nl.zoek_bedrag (plugin nl: "€ 10.000",
@@ -157,9 +147,15 @@ rule {
         else
           local year = u.jaar or years(bedrag)[1]
           compared = year and bedrag[year] or 0
-          what = year and ("in " .. year) or "(de post heeft geen bedrag)"
+          what = year
         end
         if u.bedrag ~= nil and u.bedrag ~= compared then
+          -- what: "over alle jaren samen", or the year compared (nil: the post has no amount).
+          if math.type(what) == "integer" then
+            what = "in " .. what
+          elseif what == nil then
+            what = "(de post heeft geen bedrag)"
+          end
           f:add(("Uitspraak over post %s: de tekst noemt %s, de begroting %s %s (verschil %s).%s")
             :format(post_label(post), euro(u.bedrag), euro(compared), what,
                     euro(math.abs(compared - u.bedrag)), quote()),

@@ -62,7 +62,8 @@ rule {
         single_sum = single_sum + b
         total = total + b
       elseif type(b) == "table" then
-        for year, amount in pairs(b) do
+        for _, year in ipairs(years(b)) do
+          local amount = b[year]
           total = total + amount
           if year < van or year > tot then outside = outside + amount end
           per_year[year] = (per_year[year] or 0) + amount

@@ -346,3 +346,30 @@ TEST_CASE("a very large submission gets its views lazily, with the same behaviou
   INFO(r.message << r.detail);
   CHECK(r.outcome == Outcome::pass);
 }
+
+TEST_CASE("find_all matches one or more fields, ignoring case and outer spaces", "[rule-api]") {
+  RuleResult r = run_check(R"lua(
+    local posts = s.begroting.post
+    local one = find_all(posts, "omschrijving", " A ")
+    assert(#one == 1 and rawequal(one[1], posts[1]))
+    local org = find_all(posts, "categorie", "ORGANISATIE")
+    assert(#org == 2 and rawequal(org[2], posts[2]))
+    -- Two conditions; a nil text sets none.
+    assert(#find_all(posts, "omschrijving", "b", "categorie", "organisatie") == 1)
+    assert(#find_all(posts, "omschrijving", "b", "categorie", "inkoop") == 0)
+    assert(#find_all(posts, "omschrijving", "c", "categorie", nil) == 1)
+    -- A post without categorie never matches a condition on it.
+    assert(#find_all(posts, "categorie", "") == 0)
+    assert(#find_all(nil, "categorie", "x") == 0)
+    -- A list the rule built itself.
+    local mine = { { naam = "Een" }, { naam = "een " }, { naam = 3 }, "geen tabel" }
+    local got = find_all(mine, "naam", "EEN")
+    assert(#got == 2 and got[1] == mine[1] and got[2] == mine[2])
+    local ok, err = pcall(find_all, posts, "categorie")
+    assert(not ok and err:find("paren"), err)
+    return pass("ok")
+  )lua",
+                           kBegroting);
+  INFO(r.message << r.detail);
+  CHECK(r.outcome == Outcome::pass);
+}
