@@ -74,6 +74,20 @@ std::optional<InputError> check_toml_depth(std::string_view text, unsigned max_d
         bool basic = c == '"';
         bool multi = starts(p, basic ? "\"\"\"" : "\'\'\'");
         p += multi ? 3 : 1;
+        if (!multi) {
+          // The usual case, a one-line string: jump to the next quote of its kind when neither
+          // a line end nor (in a basic string) a backslash comes before it. memchr is vectorised;
+          // the loop below handles everything else byte by byte.
+          const void* q = std::memchr(p, c, static_cast<std::size_t>(end - p));
+          if (q != nullptr) {
+            auto len = static_cast<std::size_t>(static_cast<const char*>(q) - p);
+            if (std::memchr(p, '\n', len) == nullptr &&
+                (!basic || std::memchr(p, '\\', len) == nullptr)) {
+              p = static_cast<const char*>(q) + 1;
+              break;
+            }
+          }
+        }
         // Find the closing delimiter; basic strings may escape it, only multi-line ones span lines.
         while (p < end) {
           char d = *p;
