@@ -148,15 +148,38 @@ class TomlConverter {
       std::string_view key;
       const toml::node* value;
     };
-    std::vector<Member> members;
-    members.reserve(t.size());
-    for (auto&& [key, value] : t) {
-      members.push_back({position(key.source(), value.source()), key.str(), &value});
+    // Most tables are small: their members are sorted in a buffer on the stack, by insertion
+    // (stable, and no allocation), larger ones in a vector with std::stable_sort.
+    constexpr std::size_t kSmall = 24;
+    std::array<Member, kSmall> small;
+    std::vector<Member> large;
+    Member* members = small.data();
+    if (t.size() > kSmall) {
+      large.resize(t.size());
+      members = large.data();
     }
-    std::stable_sort(members.begin(), members.end(), [](const Member& a, const Member& b) {
+    std::size_t n = 0;
+    for (auto&& [key, value] : t) {
+      members[n++] = {position(key.source(), value.source()), key.str(), &value};
+    }
+    auto before = [](const Member& a, const Member& b) {
       return a.pos.line != b.pos.line ? a.pos.line < b.pos.line : a.pos.column < b.pos.column;
-    });
-    for (const Member& m : members) add(*m.value, parent, m.key, m.pos);
+    };
+    if (n <= kSmall) {
+      for (std::size_t i = 1; i < n; ++i) {
+        Member m = members[i];
+        std::size_t j = i;
+        while (j > 0 && before(m, members[j - 1])) {
+          members[j] = members[j - 1];
+          --j;
+        }
+        members[j] = m;
+      }
+    } else {
+      std::stable_sort(members, members + n, before);
+    }
+    for (std::size_t i = 0; i < n; ++i)
+      add(*members[i].value, parent, members[i].key, members[i].pos);
   }
 
  private:
@@ -279,6 +302,7 @@ void read_toml(std::string_view text, Submission& out, const ReadLimits& limits)
     out.errors.push_back({"", 0, 0, fmt::format("TOML kon niet worden gelezen: {}", e.what())});
     return;
   }
+  out.doc.reserve(text.size() / 32);  // about one node per 32 bytes of TOML: no regrowing
   TomlConverter(text, out.doc).convert_table(table, out.doc.root());
 }
 
