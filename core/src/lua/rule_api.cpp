@@ -979,59 +979,113 @@ int l_trim(lua_State* L) {
   return 1;
 }
 
-// filled(x): the rule catalogue's "non-empty": a string with a non-whitespace character, a list
-// with at least one non-empty string, a table with at least one entry.
-int l_filled(lua_State* L) {
-  int t = lua_type(L, 1);
-  bool filled = false;
+// The rule catalogue's "non-empty" for a node of the submission: a string with a visible
+// character, a list with at least one such string (or another value), a table with an entry,
+// any number or boolean.
+bool node_filled(const Document& doc, NodeId id) {
+  const Node& n = doc.node(id);
+  switch (n.kind) {
+    case NodeKind::null:
+      return false;
+    case NodeKind::string:
+    case NodeKind::date:
+      return is_non_empty(n.text);
+    case NodeKind::array:
+      for (NodeId c : children(doc, id)) {
+        const Node& item = doc.node(c);
+        if (item.kind != NodeKind::string || is_non_empty(item.text)) return true;
+      }
+      return false;
+    case NodeKind::table:
+      return n.child_count > 0;
+    default:
+      return true;
+  }
+}
+
+// filled() of the value at idx (absolute).
+bool is_filled(lua_State* L, int idx) {
+  int t = lua_type(L, idx);
   if (t == LUA_TSTRING) {
     std::size_t len = 0;
-    const char* s = lua_tolstring(L, 1, &len);
-    filled = is_non_empty(std::string_view(s, len));
-  } else if (t == LUA_TNUMBER || t == LUA_TBOOLEAN) {
-    filled = true;
-  } else if (t == LUA_TTABLE) {
-    const Document* doc = nullptr;
-    NodeId id = kNoNode;
-    if (document_of(L, 1, &doc, &id)) {
-      const Node& n = doc->node(id);
-      if (n.kind == NodeKind::array) {
-        for (NodeId c : children(*doc, id)) {
-          const Node& item = doc->node(c);
-          if (item.kind != NodeKind::string || is_non_empty(item.text)) {
-            filled = true;
-            break;
-          }
-        }
+    const char* s = lua_tolstring(L, idx, &len);
+    return is_non_empty(std::string_view(s, len));
+  }
+  if (t == LUA_TNUMBER || t == LUA_TBOOLEAN) return true;
+  if (t != LUA_TTABLE) return false;
+  const Document* doc = nullptr;
+  NodeId id = kNoNode;
+  if (document_of(L, idx, &doc, &id)) return node_filled(*doc, id);
+  int top = lua_gettop(L);
+  lua_pushcfunction(L, proxy_aware_next);
+  lua_pushvalue(L, idx);
+  lua_pushnil(L);
+  lua_call(L, 2, 2);
+  bool filled = !lua_isnil(L, -2);
+  if (filled && lua_rawlen(L, idx) > 0) {
+    // A list: at least one non-empty string (or a non-string value).
+    filled = false;
+    auto n = static_cast<lua_Integer>(lua_rawlen(L, idx));
+    for (lua_Integer i = 1; i <= n && !filled; ++i) {
+      lua_rawgeti(L, idx, i);
+      if (lua_type(L, -1) == LUA_TSTRING) {
+        std::size_t len = 0;
+        const char* s = lua_tolstring(L, -1, &len);
+        filled = is_non_empty(std::string_view(s, len));
       } else {
-        filled = n.child_count > 0;
+        filled = !lua_isnil(L, -1);
       }
-    } else {
-      lua_settop(L, 1);
-      lua_pushcfunction(L, proxy_aware_next);
-      lua_pushvalue(L, 1);
-      lua_pushnil(L);
-      lua_call(L, 2, 2);
-      filled = !lua_isnil(L, -2);
-      if (filled && lua_rawlen(L, 1) > 0) {
-        // A list: at least one non-empty string (or a non-string value).
-        filled = false;
-        lua_Integer n = static_cast<lua_Integer>(lua_rawlen(L, 1));
-        for (lua_Integer i = 1; i <= n && !filled; ++i) {
-          lua_rawgeti(L, 1, i);
-          if (lua_type(L, -1) == LUA_TSTRING) {
-            std::size_t len = 0;
-            const char* s = lua_tolstring(L, -1, &len);
-            filled = is_non_empty(std::string_view(s, len));
-          } else {
-            filled = !lua_isnil(L, -1);
-          }
-          lua_pop(L, 1);
-        }
-      }
+      lua_pop(L, 1);
     }
   }
-  lua_pushboolean(L, filled ? 1 : 0);
+  lua_settop(L, top);
+  return filled;
+}
+
+// filled(x): the rule catalogue's "non-empty" (is_filled).
+int l_filled(lua_State* L) {
+  lua_settop(L, 1);
+  lua_pushboolean(L, is_filled(L, 1) ? 1 : 0);
+  return 1;
+}
+
+// missing(t, keys) -> the keys of the list `keys`, in its order, for which t[key] is not
+// filled(). TF-07 asks it once per activity for the five parts of the stramien; on a part of the
+// submission it reads the nodes directly.
+int l_missing(lua_State* L) {
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  lua_newtable(L);  // 3: the result
+  lua_Integer n = luaL_len(L, 2);
+  lua_Integer found = 0;
+  const Document* doc = nullptr;
+  NodeId id = kNoNode;
+  bool nodes = lua_type(L, 1) == LUA_TTABLE && document_of(L, 1, &doc, &id) &&
+               doc->node(id).kind == NodeKind::table;
+  bool tracing = core(L).trace != nullptr;
+  for (lua_Integer i = 1; i <= n; ++i) {
+    lua_geti(L, 2, i);  // 4: the key
+    bool filled = false;
+    if (nodes && lua_type(L, 4) == LUA_TSTRING) {
+      std::size_t len = 0;
+      const char* k = lua_tolstring(L, 4, &len);
+      std::string_view key(k, len);
+      NodeId m = doc->node(id).first_child;
+      while (m != kNoNode && doc->node(m).key != key) m = doc->node(m).next_sibling;
+      if (m != kNoNode && tracing) trace_read(L, *doc, m);
+      filled = m != kNoNode && node_filled(*doc, m);
+    } else if (lua_type(L, 1) == LUA_TTABLE) {
+      lua_pushvalue(L, 4);
+      lua_gettable(L, 1);  // 5
+      filled = is_filled(L, 5);
+    }
+    if (!filled) {
+      lua_pushvalue(L, 4);
+      lua_rawseti(L, 3, ++found);
+    }
+    lua_settop(L, 3);
+  }
+  if (n > 64) core(L).charge_or_raise(static_cast<std::uint64_t>(n));
   return 1;
 }
 
@@ -1295,7 +1349,7 @@ void register_rule_api(lua_State* L) {
       {"trim", l_trim},         {"filled", l_filled},     {"path", l_path},
       {"years", l_years},       {"contains", l_contains}, {"count", l_count},
       {"note", l_note},         {"print", l_print},       {"dutch_date", l_dutch_date},
-      {"find_all", l_find_all}, {nullptr, nullptr}};
+      {"find_all", l_find_all}, {"missing", l_missing},   {nullptr, nullptr}};
   set_functions(L, kTop);
   static const luaL_Reg kMoney[] = {{"cents", l_money_cents},
                                     {"mul", l_money_mul},

@@ -23,13 +23,14 @@ local function label(a, i)
   return ("Activiteit %d (zonder onderwerp)"):format(i)
 end
 
--- Het stramien: sleutel en hoe een ontbrekend veld in een bericht heet.
-local STRAMIEN = {
-  { key = "onderwerp", missing = "geen onderwerp" },
-  { key = "doel", missing = "geen doel" },
-  { key = "monitoring", missing = "geen monitoring" },
-  { key = "eindproducten", missing = "geen eindproducten" },
-  { key = "partners", missing = "geen partners" },
+-- Het stramien: de sleutels, en hoe een ontbrekend veld in een bericht heet.
+local STRAMIEN = { "onderwerp", "doel", "monitoring", "eindproducten", "partners" }
+local MISSING = {
+  onderwerp = "geen onderwerp",
+  doel = "geen doel",
+  monitoring = "geen monitoring",
+  eindproducten = "geen eindproducten",
+  partners = "geen partners",
 }
 
 rule {
@@ -50,15 +51,15 @@ rule {
     end
     local f = findings()
     for i, a in ipairs(activities) do
-      local missing, evidence = {}, {}
-      for _, field in ipairs(STRAMIEN) do
-        if not filled(a[field.key]) then
-          missing[#missing + 1] = field.missing
-          evidence[#evidence + 1] = path(a, field.key)
+      -- missing() geeft de sleutels van het stramien die niet filled() zijn, in deze volgorde.
+      local absent = missing(a, STRAMIEN)
+      if #absent > 0 then
+        local texts, evidence = {}, {}
+        for k, key in ipairs(absent) do
+          texts[k] = MISSING[key]
+          evidence[k] = path(a, key)
         end
-      end
-      if #missing > 0 then
-        f:add(("%s: %s."):format(label(a, i), table.concat(missing, ", ")), evidence)
+        f:add(("%s: %s."):format(label(a, i), table.concat(texts, ", ")), evidence)
       end
     end
     return f:result(("Alle %d activiteiten hebben een onderwerp, doel, monitoring, eindproducten "

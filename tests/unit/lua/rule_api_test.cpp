@@ -373,3 +373,28 @@ TEST_CASE("find_all matches one or more fields, ignoring case and outer spaces",
   INFO(r.message << r.detail);
   CHECK(r.outcome == Outcome::pass);
 }
+
+TEST_CASE("missing lists the keys that are not filled, in the order asked", "[rule-api]") {
+  RuleResult r = run_check(R"lua(
+    local keys = { "partners", "onderwerp", "eindproducten", "bijdrage", "doel" }
+    -- Activity 1: partners only blank strings, no eindproducten, no doel.
+    local m1 = missing(s.activiteit[1], keys)
+    assert(table.concat(m1, ",") == "partners,eindproducten,doel", table.concat(m1, ","))
+    -- Activity 2: eindproducten is an empty list.
+    local m2 = missing(s.activiteit[2], keys)
+    assert(table.concat(m2, ",") == "eindproducten,doel", table.concat(m2, ","))
+    -- The same answers as filled() key by key, on views and on a table the rule built.
+    for _, a in ipairs(s.activiteit) do
+      local expect = {}
+      for _, k in ipairs(keys) do if not filled(a[k]) then expect[#expect + 1] = k end end
+      assert(table.concat(missing(a, keys), ",") == table.concat(expect, ","))
+    end
+    local mine = { onderwerp = " x ", partners = { "", "  " }, bijdrage = 0 }
+    assert(table.concat(missing(mine, keys), ",") == "partners,eindproducten,doel")
+    assert(#missing(nil, keys) == #keys)
+    return pass("ok")
+  )lua",
+                           kPlan);
+  INFO(r.message << r.detail);
+  CHECK(r.outcome == Outcome::pass);
+}
