@@ -711,8 +711,10 @@ void enter_group(lua_State* L, int sums, int counts) {
   count_group(L, counts, lua_gettop(L), 1);
   open_group(L, sums);
 }
-// money.per_year(list, field) -> { [year] = cents }: item[field] added up per year over every
-// item of the list; items without the field count as nothing.
+// money.per_year(list, field) -> { [year] = cents }, once: item[field] added up per year over
+// every item of the list; items without the field count as nothing. An item whose field is one
+// amount instead of a per-year table (bijdrage = 70000: for the whole period, submission format)
+// is added to `once`, the second result.
 // money.per_year_by(list, group, field) -> sums, counts: the same per group of items, where the
 // group is item[group] without case and outer spaces; sums[g][year], counts[g] items in g.
 int per_year(lua_State* L, bool grouped) {
@@ -730,10 +732,12 @@ int per_year(lua_State* L, bool grouped) {
   int sums = 4;
   lua_newtable(L);  // 5: counts per group
   int counts = 5;
+  Cents once = 0;  // money.per_year: amounts given for the whole period, not per year
   if (lua_isnil(L, 1)) {
     if (grouped) return 2;
     lua_settop(L, sums);
-    return 1;
+    lua_pushinteger(L, 0);
+    return 2;
   }
   std::uint64_t steps = 0;
   const Document* doc = nullptr;
@@ -784,7 +788,15 @@ int per_year(lua_State* L, bool grouped) {
       in_run = true;
       ++run.items;
       if (field_node != kNoNode && doc->node(field_node).kind != NodeKind::null) {
-        steps += add_per_year_node(L, run, acc, *doc, field_node, fn);
+        const Node& value = doc->node(field_node);
+        bool amount = value.kind == NodeKind::money || value.kind == NodeKind::integer;
+        if (amount && !grouped) {  // one amount for the whole period (bijdrage = 70000)
+          Cents v = value.kind == NodeKind::money ? value.value.cents : value.value.integer;
+          if (tracing) trace_read(L, *doc, field_node);
+          if (__builtin_add_overflow(once, v, &once)) luaL_error(L, "%s: uitkomst te groot", fn);
+        } else {
+          steps += add_per_year_node(L, run, acc, *doc, field_node, fn);
+        }
       }
       ++steps;
     }
@@ -792,7 +804,8 @@ int per_year(lua_State* L, bool grouped) {
     core(L).charge_or_raise(steps);
     if (grouped) return 2;
     lua_settop(L, sums);
-    return 1;
+    lua_pushinteger(L, once);
+    return 2;
   }
   lua_Integer n = luaL_len(L, 1);
   for (lua_Integer i = 1; i <= n; ++i) {
@@ -807,14 +820,20 @@ int per_year(lua_State* L, bool grouped) {
       acc = lua_gettop(L);
     }
     push_member(L, item, field);
-    if (!lua_isnil(L, -1)) steps += add_per_year(L, acc, -1, fn);
+    Cents v = 0;
+    if (!grouped && lua_type(L, -1) == LUA_TNUMBER && to_cents_arg(L, -1, v)) {
+      if (__builtin_add_overflow(once, v, &once)) luaL_error(L, "%s: uitkomst te groot", fn);
+    } else if (!lua_isnil(L, -1)) {
+      steps += add_per_year(L, acc, -1, fn);
+    }
     lua_settop(L, item - 1);
     ++steps;
   }
   core(L).charge_or_raise(steps);
   if (grouped) return 2;
   lua_settop(L, sums);
-  return 1;
+  lua_pushinteger(L, once);
+  return 2;
 }
 
 int l_money_per_year(lua_State* L) {

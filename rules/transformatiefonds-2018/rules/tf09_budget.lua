@@ -51,24 +51,24 @@ rule {
     -- Per jaar de som; eenmalige bedragen (één bedrag voor de hele periode) apart. Welke
     -- activiteiten bijdragen, met hun plaats in de aanvraag, zoeken we pas op als een jaar te
     -- hoog uitkomt: bij een plan dat klopt is dat werk voor niets.
-    local per_year = {}
-    local singles, single_sum = {}, 0
-    local total, outside = 0, 0
+    -- Per jaar de som; een bedrag voor de hele periode (bijdrage = 70000) telt apart.
     local activities = s.activiteit or {}
-    for i, a in ipairs(activities) do
-      local b = a.bijdrage
-      if type(b) == "number" then
-        singles[#singles + 1] = { index = i, activity = a, amount = b }
-        single_sum = single_sum + b
-        total = total + b
-      elseif type(b) == "table" then
-        for _, year in ipairs(years(b)) do
-          local amount = b[year]
-          total = total + amount
-          if year < van or year > tot then outside = outside + amount end
-          per_year[year] = (per_year[year] or 0) + amount
+    local per_year, single_sum = money.per_year(activities, "bijdrage")
+    local total, outside = single_sum, 0
+    for year, amount in pairs(per_year) do
+      total = total + amount
+      if year < van or year > tot then outside = outside + amount end
+    end
+
+    -- De activiteiten met één bedrag voor de hele periode, voor in een bericht.
+    local function singles()
+      local items = {}
+      for i, a in ipairs(activities) do
+        if type(a.bijdrage) == "number" then
+          items[#items + 1] = { index = i, activity = a, amount = a.bijdrage }
         end
       end
+      return items
     end
 
     -- De bijdragen van één jaar, in de volgorde van het plan.
@@ -105,7 +105,7 @@ rule {
       end
       if single_sum > 0 then
         parts[#parts + 1] = ("%s in bedragen voor de hele periode: %s")
-          :format(euro(single_sum), list_contributions(singles))
+          :format(euro(single_sum), list_contributions(singles()))
       end
       local buiten = outside > 0
         and (" Van de bedragen per jaar valt %s in jaren buiten de periode %d–%d.")

@@ -222,7 +222,7 @@ TEST_CASE("money.per_year and per_year_by add per-year tables over a list", "[ru
     local mixed = { posts[1], { bedrag = { [2020] = 5 } }, {} }
     local m = money.per_year(mixed, "bedrag")
     assert(m[2020] == 10005 and m[2021] == 20000)
-    assert(next(money.per_year(nil, "bedrag")) == nil)
+    assert(next((money.per_year(nil, "bedrag"))) == nil)
     local empty_sums, empty_counts = money.per_year_by({}, "categorie", "bedrag")
     assert(next(empty_sums) == nil and next(empty_counts) == nil)
     return pass("ok")
@@ -392,6 +392,24 @@ TEST_CASE("missing lists the keys that are not filled, in the order asked", "[ru
     local mine = { onderwerp = " x ", partners = { "", "  " }, bijdrage = 0 }
     assert(table.concat(missing(mine, keys), ",") == "partners,eindproducten,doel")
     assert(#missing(nil, keys) == #keys)
+    return pass("ok")
+  )lua",
+                           kPlan);
+  INFO(r.message << r.detail);
+  CHECK(r.outcome == Outcome::pass);
+}
+
+TEST_CASE("money.per_year counts an amount for the whole period apart", "[rule-api]") {
+  // bijdrage is a per-year table or one amount for the whole period (submission format).
+  RuleResult r = run_check(R"lua(
+    local t, once = money.per_year(s.activiteit, "bijdrage")
+    assert(t[2018] == 5000050 and t[2019] == 7500000 and t[2020] == 1000)
+    assert(once == 7000000, tostring(once))
+    local plain, plain_once = money.per_year({ { bijdrage = 5 }, { bijdrage = { [2019] = 1 } } },
+                                            "bijdrage")
+    assert(plain_once == 5 and plain[2019] == 1)
+    local _, none = money.per_year(nil, "bijdrage")
+    assert(none == 0)
     return pass("ok")
   )lua",
                            kPlan);
