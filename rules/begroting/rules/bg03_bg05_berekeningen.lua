@@ -47,11 +47,14 @@ rule {
           f:add(("Post %s: de berekening is onvolledig; geef uren_per_week, tarief en weken.")
             :format(post_label(post)), path(calc))
         else
-          -- Een vast aantal weken geldt voor elk jaar waarin de post een bedrag heeft.
-          local check_years = type(calc.weken) == "table" and years(calc.weken) or years(bedrag)
+          -- Een vast aantal weken geldt voor elk jaar waarin de post een bedrag heeft; dan is
+          -- de uitkomst ook elk jaar dezelfde en rekenen we haar één keer uit.
+          local per_year_weeks = type(calc.weken) == "table"
+          local check_years = per_year_weeks and years(calc.weken) or years(bedrag)
+          local same = not per_year_weeks and money.mul(calc.tarief, calc.uren_per_week, calc.weken)
           for _, year in ipairs(check_years) do
-            local weken = weeks_in(calc.weken, year)
-            local computed = money.mul(calc.tarief, calc.uren_per_week, weken)
+            local weken = per_year_weeks and calc.weken[year] or calc.weken
+            local computed = same or money.mul(calc.tarief, calc.uren_per_week, weken)
             local stated = bedrag[year] or 0
             if computed ~= stated then
               f:add(("Post %s %d: %s = %s, begroot is %s (verschil %s).")
