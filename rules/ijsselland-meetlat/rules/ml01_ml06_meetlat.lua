@@ -45,7 +45,8 @@ local function check_toelichting(f, answer, min)
   end
 end
 
--- Het antwoord op een vraag, of een fail die zegt dat de vraag niet is beantwoord.
+-- Het antwoord op een vraag, of een fail die zegt dat de vraag niet is beantwoord. `what()` geeft
+-- de uitleg wat er gevraagd wordt; die is alleen nodig als het antwoord ontbreekt.
 local function answer_of(s, key, number, what)
   local m = s.meetlat
   local a = m and m[key]
@@ -53,15 +54,16 @@ local function answer_of(s, key, number, what)
   local where = m == nil and "de aanvraag heeft geen [meetlat]"
     or ("[meetlat] heeft geen %s"):format(key)
   return nil, fail(("Vraag %d is niet beantwoord: %s. %s")
-    :format(number, where, what), "meetlat." .. key)
+    :format(number, where, what()), "meetlat." .. key)
 end
 
 -- Vraag 1 en 2: een lijst 'bijdragen' met waarden uit `allowed`, plus een toelichting.
 local function check_bijdragen(s, p, key, number, allowed, what)
   local min = p.min_woorden_toelichting
-  local answer, missing = answer_of(s, key, number,
-    ("Noem in bijdragen minstens één van %s, met een toelichting van minstens %d woorden.")
-      :format(list_text(allowed), min))
+  local answer, missing = answer_of(s, key, number, function()
+    return ("Noem in bijdragen minstens één van %s, met een toelichting van minstens %d woorden.")
+      :format(list_text(allowed), min)
+  end)
   if answer == nil then return missing end
   local f = findings()
   local chosen, seen = {}, {}
@@ -87,8 +89,10 @@ end
 -- betekent: "draagt bij aan ..." en "draagt niet bij aan ...".
 local function check_ja(s, p, key, number, yes, no)
   local min = p.min_woorden_toelichting
-  local answer, missing = answer_of(s, key, number,
-    ("Geef antwoord = true of false, met een toelichting van minstens %d woorden."):format(min))
+  local answer, missing = answer_of(s, key, number, function()
+    return ("Geef antwoord = true of false, met een toelichting van minstens %d woorden.")
+      :format(min)
+  end)
   if answer == nil then return missing end
   local f = findings()
   if answer.antwoord == nil then
@@ -145,9 +149,10 @@ rule {
   check = function(s, p)
     local min = p.min_woorden_toelichting
     local allowed = p.transformatiethemas
-    local answer, missing = answer_of(s, "transformatiethema", 3,
-      ("Kies in bijdrage één van %s, met een toelichting van minstens %d woorden.")
-        :format(list_text(allowed), min))
+    local answer, missing = answer_of(s, "transformatiethema", 3, function()
+      return ("Kies in bijdrage één van %s, met een toelichting van minstens %d woorden.")
+        :format(list_text(allowed), min)
+    end)
     if answer == nil then return missing end
     local f = findings()
     local value = answer.bijdrage
@@ -175,9 +180,10 @@ rule {
   source = "004 §4.4 q4",
   quote = "4. Is het idee/initiatief nieuw of zijn er voorbeelden van in andere jeugdregio's?",
   check = function(s, p)
-    local answer, missing = answer_of(s, "nieuw", 4,
-      "Geef nieuw = true als het idee nieuw is, of noem in voorbeelden_elders de jeugdregio's "
-        .. "waar het al gebeurt.")
+    local answer, missing = answer_of(s, "nieuw", 4, function()
+      return "Geef nieuw = true als het idee nieuw is, of noem in voorbeelden_elders de "
+        .. "jeugdregio's waar het al gebeurt."
+    end)
     if answer == nil then return missing end
     local examples = {}
     for _, v in ipairs(answer.voorbeelden_elders or {}) do
