@@ -26,6 +26,12 @@ echo "== in-process, one thread"
 echo "== meetlat check, --jobs 1 and 2"
 python3 bench/measure_cli.py build-bench/meetlat "$corpus/toml" --repeat 3
 python3 bench/measure_cli.py build-bench/meetlat "$corpus/json" --repeat 5
+# 2 000 JSON files take 0.3 s with one job, so process start and pack loading weigh on the
+# speed-up; 20 000 show what a long batch gets.
+if [ ! -d "$corpus/json-20000" ]; then
+  python3 bench/gen_submissions.py --out "$corpus/json-20000" --count 20000 --format json --seed 11
+fi
+python3 bench/measure_cli.py build-bench/meetlat "$corpus/json-20000" --repeat 3
 echo "== memory: $big submissions, --jobs 2"
 /usr/bin/env time -f "wall %e s, peak RSS %M KiB" \
   ./build-bench/meetlat check --format json-compact --jobs 2 "$corpus/json-$big" > /dev/null || true

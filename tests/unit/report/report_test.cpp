@@ -1,7 +1,9 @@
 // The JSON report's contract fields (interfaces.md) and the Dutch text report.
+#include <fmt/format.h>
 #include <simdjson.h>
 #include <catch2/catch.hpp>
 
+#include "meetlat/json_writer.h"
 #include "meetlat/report.h"
 
 using namespace meetlat;
@@ -65,4 +67,45 @@ TEST_CASE("the text report names verdict, rule, message, source and quote in Dut
   ReportOptions color;
   color.color = true;
   CHECK(format_submission_text(sample(), color).find("\033[") != std::string::npos);
+}
+
+TEST_CASE("JSON escaping, eight bytes at a time, matches the byte-by-byte rule", "[report]") {
+  // Reference: every byte below 0x20, '"' and '\\' escaped, everything else (UTF-8 too) as is.
+  auto reference = [](std::string_view s) {
+    std::string out = "\"";
+    for (unsigned char c : s) {
+      if (c == '"') {
+        out += "\\\"";
+      } else if (c == '\\') {
+        out += "\\\\";
+      } else if (c == '\n') {
+        out += "\\n";
+      } else if (c == '\r') {
+        out += "\\r";
+      } else if (c == '\t') {
+        out += "\\t";
+      } else if (c < 0x20) {
+        out += fmt::format("\\u{:04x}", c);
+      } else {
+        out += static_cast<char>(c);
+      }
+    }
+    return out + "\"";
+  };
+  const std::string alphabet = std::string("aZ 09.,€é\"\\\n\t\r", 17) + '\x01' + '\x1f' + '\x7f';
+  std::uint32_t seed = 12345;
+  for (int round = 0; round < 2000; ++round) {
+    std::string s;
+    seed = seed * 1664525u + 1013904223u;
+    std::size_t len = seed % 40;
+    for (std::size_t i = 0; i < len; ++i) {
+      seed = seed * 1664525u + 1013904223u;
+      // Mostly plain text, sometimes a character that needs escaping, anywhere in a word of 8.
+      s += (seed >> 24) % 5 == 0 ? alphabet[(seed >> 8) % alphabet.size()] : 'x';
+    }
+    std::string out;
+    JsonWriter::escape(out, s);
+    INFO(s);
+    REQUIRE(out == reference(s));
+  }
 }
