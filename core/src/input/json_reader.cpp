@@ -5,6 +5,7 @@
 // compiles the on-demand API for the generic kernel only). The DOM keeps no source positions, so
 // when there is an error to locate, the on-demand API walks the text again to find its line.
 #include <simdjson.h>
+#include <algorithm>
 #include <array>
 
 #include <fmt/format.h>
@@ -274,7 +275,9 @@ void read_json(std::string_view text, Submission& out, const ReadLimits& limits)
   }
   dom::object obj;
   if (root.get_object().get(obj) == simdjson::SUCCESS) {
-    out.doc.reserve(text.size() / 32);  // about one node per 32 bytes of JSON: no regrowing
+    // About one node per 32 bytes of JSON, so that ordinary files never regrow the node array
+    // (capped: a file that is one long string must not reserve memory for nodes it lacks).
+    out.doc.reserve(std::min<std::size_t>(text.size() / 32, 1 << 14));
     DomConverter(out, limits.max_depth).object(obj, out.doc.root(), 1);
   }
 }

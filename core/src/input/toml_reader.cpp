@@ -302,7 +302,8 @@ void read_toml(std::string_view text, Submission& out, const ReadLimits& limits)
     out.errors.push_back({"", 0, 0, fmt::format("TOML kon niet worden gelezen: {}", e.what())});
     return;
   }
-  out.doc.reserve(text.size() / 32);  // about one node per 32 bytes of TOML: no regrowing
+  // About one node per 32 bytes of TOML (capped, as for JSON): no regrowing for ordinary files.
+  out.doc.reserve(std::min<std::size_t>(text.size() / 32, 1 << 14));
   TomlConverter(text, out.doc).convert_table(table, out.doc.root());
 }
 
