@@ -43,6 +43,12 @@ rule {
       if calc ~= nil then
         checked = checked + 1
         local bedrag = post.bedrag or {}
+        -- Waar een verschil over gaat: het bedrag van dat jaar, of de post zelf als die geen
+        -- bedrag heeft (dan is {} geen deel van de aanvraag en heeft het geen sleutelpad).
+        local function where(year)
+          if post.bedrag ~= nil then return path(post.bedrag, year) end
+          return path(post, "bedrag")
+        end
         if calc.uren_per_week == nil or calc.tarief == nil or calc.weken == nil then
           f:add(("Post %s: de berekening is onvolledig; geef uren_per_week, tarief en weken.")
             :format(post_label(post)), path(calc))
@@ -60,7 +66,7 @@ rule {
               f:add(("Post %s %d: %s = %s, begroot is %s (verschil %s).")
                 :format(post_label(post), year, describe(calc.uren_per_week, calc.tarief, weken),
                         euro(computed), euro(stated), euro(math.abs(computed - stated))),
-                path(bedrag, year))
+                where(year))
             end
           end
         end
