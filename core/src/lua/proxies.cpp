@@ -10,10 +10,12 @@
 // in D itself: then `t.__index` would hand out the contents). M also holds the node a document
 // proxy shows (kNodeKey), so the rule API finds it without touching D.
 //
-// Views are made the first time a rule reaches them and shared by all rules of a submission.
-// A leaf (a per-year table, a list of strings or numbers: three quarters of all tables of a
-// plan) is filled at once; a node with tables or lists inside fills its D lazily, member by
-// member, through D's own metatable (kLazyMeta). bench/README.md has the measurements.
+// The views of a submission are shared by all its rules. A submission of ordinary size (up to
+// kEagerViewNodes) is made into views in one pass when its evaluation starts; a larger one
+// lazily: a leaf (a per-year table, a list of strings or numbers) and a table's scalar members
+// when the view is made, its tables and lists through D's own metatable (kLazyMeta) on first
+// use, so that the rule reading them pays. P and M of a submission's views come from a pool and
+// are reused by the next submission (make_document_proxy). bench/README.md has the measurements.
 #include <fmt/format.h>
 
 #include <cstring>
