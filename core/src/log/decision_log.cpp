@@ -114,11 +114,19 @@ std::string utc_now_iso8601() {
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
 }
 
-std::string entry_hash(const LogEntry& e) {
-  std::string input = fmt::format("meetlat-besluitenlog-v1\n{}\n{}\n{}\n{}\n{}\n", e.seq,
-                                  to_string(e.kind), e.decision_id, e.at, e.prev_hash);
-  input += e.content;
+namespace {
+// The hash of an entry from its fields (the format is fixed: every stored hash depends on it).
+std::string hash_of(std::int64_t seq, EntryKind kind, std::int64_t decision_id, std::string_view at,
+                    std::string_view prev_hash, std::string_view content) {
+  std::string input = fmt::format("meetlat-besluitenlog-v1\n{}\n{}\n{}\n{}\n{}\n", seq,
+                                  to_string(kind), decision_id, at, prev_hash);
+  input += content;
   return "sha256:" + sha256_hex(input);
+}
+}  // namespace
+
+std::string entry_hash(const LogEntry& e) {
+  return hash_of(e.seq, e.kind, e.decision_id, e.at, e.prev_hash, e.content);
 }
 
 struct DecisionLog::Impl {
@@ -185,43 +193,61 @@ struct DecisionLog::Impl {
     return true;
   }
 
+  // The writer's three inserts, prepared once per commit and reset after each row: this thread
+  // is what group commit relieves, so it should not parse the same SQL for every entry and file.
+  struct Inserts {
+    sql::Statement entry;
+    sql::Statement snapshot;
+    sql::Statement file;
+    explicit Inserts(sql::Connection& w)
+        : entry(w,
+                "INSERT INTO entries(seq, kind, decision_id, at, content, prev_hash, hash) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+          snapshot(w,
+                   "INSERT OR IGNORE INTO pack_snapshots(hash, name, version) VALUES (?1,?2,?3)"),
+          file(w, "INSERT OR IGNORE INTO pack_files(hash, path, content) VALUES (?1,?2,?3)") {}
+    const sql::Statement* failed() const {
+      for (const sql::Statement* st : {&entry, &snapshot, &file}) {
+        if (!st->ok()) return st;
+      }
+      return nullptr;
+    }
+  };
+
+  // Runs a prepared insert once and makes it ready for the next row.
+  static Expected<bool> run_once(sql::Statement& st) {
+    int rc = st.step();
+    std::string error = rc == SQLITE_DONE ? std::string() : st.error();
+    st.reset();
+    if (rc != SQLITE_DONE) return Error{error};
+    return true;
+  }
+
   // Inserts one entry inside the open transaction; advances seq/hash on success only.
-  Expected<CommittedEntry> insert(Pending& p, std::int64_t& seq, std::string& prev) {
-    LogEntry e;
-    e.seq = seq + 1;
-    e.kind = p.kind;
-    e.decision_id = p.kind == EntryKind::decision ? e.seq : p.decision_id;
-    e.at = utc_now_iso8601();
-    e.content = p.content;
-    e.prev_hash = prev;
-    e.hash = entry_hash(e);
-    sql::Statement ins(writer,
-                       "INSERT INTO entries(seq, kind, decision_id, at, content, prev_hash, hash) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    if (!ins.ok()) return Error{ins.prepare_error()};
-    ins.bind(1, e.seq)
-        .bind(2, to_string(e.kind))
-        .bind(3, e.decision_id)
-        .bind(4, e.at)
-        .bind(5, e.content)
-        .bind(6, e.prev_hash)
-        .bind(7, e.hash);
-    if (ins.step() != SQLITE_DONE) return Error{ins.error()};
+  Expected<CommittedEntry> insert(Inserts& ins, Pending& p, std::int64_t& seq, std::string& prev) {
+    std::int64_t at_seq = seq + 1;
+    std::int64_t decision_id = p.kind == EntryKind::decision ? at_seq : p.decision_id;
+    std::string at = utc_now_iso8601();
+    std::string hash = hash_of(at_seq, p.kind, decision_id, at, prev, p.content);
+    ins.entry.bind(1, at_seq)
+        .bind(2, to_string(p.kind))
+        .bind(3, decision_id)
+        .bind(4, at)
+        .bind(5, p.content)
+        .bind(6, prev)
+        .bind(7, hash);
+    if (auto r = run_once(ins.entry); !r) return r.error();
     for (const auto& snap : p.snapshots) {
-      sql::Statement s(
-          writer, "INSERT OR IGNORE INTO pack_snapshots(hash, name, version) VALUES (?1,?2,?3)");
-      s.bind(1, snap->hash).bind(2, snap->name).bind(3, snap->version);
-      if (s.step() != SQLITE_DONE) return Error{s.error()};
+      ins.snapshot.bind(1, snap->hash).bind(2, snap->name).bind(3, snap->version);
+      if (auto r = run_once(ins.snapshot); !r) return r.error();
       for (const auto& [path, bytes] : snap->files) {
-        sql::Statement f(writer,
-                         "INSERT OR IGNORE INTO pack_files(hash, path, content) VALUES (?1,?2,?3)");
-        f.bind(1, snap->hash).bind(2, path).bind_blob(3, bytes);
-        if (f.step() != SQLITE_DONE) return Error{f.error()};
+        ins.file.bind(1, snap->hash).bind(2, path).bind_blob(3, bytes);
+        if (auto r = run_once(ins.file); !r) return r.error();
       }
     }
-    seq = e.seq;
-    prev = e.hash;
-    return CommittedEntry{e.seq, e.at, e.hash};
+    seq = at_seq;
+    prev = hash;
+    return CommittedEntry{at_seq, std::move(at), std::move(hash)};
   }
 
   // Commits `batch` in one transaction. On failure the transaction is rolled back and, when the
@@ -229,8 +255,12 @@ struct DecisionLog::Impl {
   // the others.
   void commit(std::vector<Pending>& batch) {
     std::vector<Expected<CommittedEntry>> results;
+    Inserts ins(writer);
     auto attempt = [&](std::size_t from, std::size_t to) -> bool {
-      results.erase(results.begin() + static_cast<std::ptrdiff_t>(from), results.end());
+      if (const sql::Statement* bad = ins.failed()) {
+        for (std::size_t i = from; i < to; ++i) results.emplace_back(Error{bad->prepare_error()});
+        return false;
+      }
       std::int64_t seq = last_seq;
       std::string prev = last_hash;
       if (!writer.exec("BEGIN IMMEDIATE")) {
@@ -238,7 +268,7 @@ struct DecisionLog::Impl {
         return false;
       }
       for (std::size_t i = from; i < to; ++i) {
-        auto r = insert(batch[i], seq, prev);
+        auto r = insert(ins, batch[i], seq, prev);
         if (!r) {
           (void)writer.exec("ROLLBACK");
           results.erase(results.begin() + static_cast<std::ptrdiff_t>(from), results.end());
