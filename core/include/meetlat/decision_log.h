@@ -156,8 +156,6 @@ class DecisionLog {
   /// Recomputes every hash of the chain and checks every stored pack snapshot against its hash.
   VerifyReport verify() const;
 
-  const std::filesystem::path& file() const;
-
   struct Impl;
 
  private:

@@ -52,6 +52,21 @@ std::string to_content(const DecisionRecord& r);
 /// Reads a decision's content back. Fails on content that is not a decision record.
 Expected<DecisionRecord> parse_decision_content(std::string_view content);
 
+/// One rule's result as the logged report has it.
+struct LoggedRule {
+  std::string pack;
+  std::string id;
+  std::string outcome;  ///< "pass", "fail", "skip", "error"
+  std::string message;
+};
+/// The rules (in report order) and the key paths of the input errors of a logged report
+/// (DecisionRecord::report_json): what replay compares and what an override refers to.
+struct LoggedReport {
+  std::vector<LoggedRule> rules;
+  std::vector<std::string> input_errors;
+};
+Expected<LoggedReport> parse_logged_report(std::string_view report_json);
+
 class JsonWriter;
 /// The summary fields (titel … engine) of a record, as in its content: the log hashes them and
 /// GET /v1/decisions/{id} shows them, so both write them here.

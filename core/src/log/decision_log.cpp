@@ -132,7 +132,9 @@ std::string entry_hash(const LogEntry& e) {
 struct DecisionLog::Impl {
   fs::path file;
   LogOptions options;
-  int read_flags = 0;
+  // Read connections still need the WAL index: opened read-write by SQLite's rules, although
+  // this class never writes through them.
+  static constexpr int kReadFlags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 
   // Read connections, reused (opening one parses the schema each time).
   mutable std::mutex pool_mutex;
@@ -163,7 +165,7 @@ struct DecisionLog::Impl {
       }
     }
     if (!c) {
-      auto opened = sql::Connection::open(file.string(), read_flags);
+      auto opened = sql::Connection::open(file.string(), kReadFlags);
       if (opened) c = std::move(*opened);
     }
     struct Return {
@@ -341,10 +343,6 @@ DecisionLog::~DecisionLog() {
   }
 }
 
-const fs::path& DecisionLog::file() const {
-  return impl_->file;
-}
-
 Expected<std::unique_ptr<DecisionLog>> DecisionLog::open(const fs::path& file,
                                                          const LogOptions& options) {
   auto impl = std::make_unique<Impl>();
@@ -356,10 +354,7 @@ Expected<std::unique_ptr<DecisionLog>> DecisionLog::open(const fs::path& file,
       return Error{
           fmt::format("{}: besluitenlog niet gevonden (decision log not found)", file.string())};
     }
-    // Read-only connections still need the WAL index; the database is opened read-write by
-    // SQLite's rules but this class never writes through it.
-    impl->read_flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-    auto probe = sql::Connection::open(file.string(), impl->read_flags);
+    auto probe = sql::Connection::open(file.string(), Impl::kReadFlags);
     if (!probe) return probe.error();
     sql::Statement q(*probe, "SELECT value FROM meta WHERE key = 'format'");
     if (!q.ok() || q.step() != SQLITE_ROW) {
@@ -368,7 +363,6 @@ Expected<std::unique_ptr<DecisionLog>> DecisionLog::open(const fs::path& file,
     }
     return std::unique_ptr<DecisionLog>(new DecisionLog(std::move(impl)));
   }
-  impl->read_flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   auto writer = sql::Connection::open(
       file.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
   if (!writer) return writer.error();

@@ -258,4 +258,28 @@ Expected<DecisionRecord> parse_decision_content(std::string_view content) {
   return r;
 }
 
+Expected<LoggedReport> parse_logged_report(std::string_view report_json) {
+  auto text = [](simdjson::simdjson_result<simdjson::dom::element> r) {
+    std::string_view v;
+    return r.get(v) == simdjson::SUCCESS ? std::string(v) : std::string();
+  };
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(report_json.data(), report_json.size()).get(doc)) {
+    return Error{"gelogd rapport is geen geldige JSON"};
+  }
+  LoggedReport out;
+  simdjson::dom::array arr;
+  if (!doc["rules"].get(arr)) {
+    for (simdjson::dom::element rule : arr) {
+      out.rules.push_back(
+          {text(rule["pack"]), text(rule["id"]), text(rule["outcome"]), text(rule["message"])});
+    }
+  }
+  if (!doc["input_errors"].get(arr)) {
+    for (simdjson::dom::element e : arr) out.input_errors.push_back(text(e["path"]));
+  }
+  return out;
+}
+
 }  // namespace meetlat

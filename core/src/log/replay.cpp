@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <map>
+#include <set>
 
 #include "meetlat/evaluator.h"
 #include "meetlat/host_data.h"
@@ -34,47 +35,6 @@ class RecordedHostData : public HostData {
  private:
   std::map<std::pair<std::string, std::string>, Cents> amounts_;
 };
-
-std::string_view text_or_empty(simdjson::simdjson_result<simdjson::dom::element> r) {
-  std::string_view s;
-  if (r.get(s) != simdjson::SUCCESS) return {};
-  return s;
-}
-
-struct RuleView {
-  std::string outcome;
-  std::string message;
-};
-
-// pack + "\n" + id -> outcome and message, in the order of the report.
-using RuleMap = std::vector<std::pair<std::string, RuleView>>;
-
-Expected<std::pair<RuleMap, std::vector<std::string>>> rules_of_report(std::string_view json) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (parser.parse(json.data(), json.size()).get(doc)) {
-    return Error{"gelogd rapport is geen geldige JSON"};
-  }
-  RuleMap rules;
-  std::vector<std::string> input_errors;
-  simdjson::dom::array arr;
-  if (!doc["rules"].get(arr)) {
-    for (simdjson::dom::element rule : arr) {
-      std::string_view pack = text_or_empty(rule["pack"]);
-      std::string_view id = text_or_empty(rule["id"]);
-      std::string_view outcome = text_or_empty(rule["outcome"]);
-      std::string_view message = text_or_empty(rule["message"]);
-      rules.emplace_back(fmt::format("{}\n{}", pack, id),
-                         RuleView{std::string(outcome), std::string(message)});
-    }
-  }
-  if (!doc["input_errors"].get(arr)) {
-    for (simdjson::dom::element e : arr) {
-      input_errors.emplace_back(text_or_empty(e["path"]));
-    }
-  }
-  return std::make_pair(std::move(rules), std::move(input_errors));
-}
 
 fs::path scratch_dir() {
   static std::atomic<unsigned> counter{0};
@@ -150,43 +110,39 @@ Expected<ReplayResult> replay_decision(
   write_submission_json(result.replay_report_json, replay, false);
   result.report_identical = result.replay_report_json == o.report_json;
 
-  auto original_rules = rules_of_report(o.report_json);
-  if (!original_rules) return original_rules.error();
-  const RuleMap& before = original_rules->first;
-  std::map<std::string, RuleView> after;
-  for (const RuleResult& r : replay.rules) {
-    after[fmt::format("{}\n{}", r.pack, r.id)] =
-        RuleView{std::string(to_string(r.outcome)), r.message};
-  }
-  auto split = [](const std::string& key) {
-    auto nl = key.find('\n');
-    return std::make_pair(key.substr(0, nl), key.substr(nl + 1));
-  };
-  std::map<std::string, bool> seen;
-  for (const auto& [key, view] : before) {
-    seen[key] = true;
-    auto it = after.find(key);
-    auto [pack, rule] = split(key);
+  auto original = parse_logged_report(o.report_json);
+  if (!original) return original.error();
+  // (pack, rule) -> outcome and message after replaying; a logged rule missing here, or one
+  // that only the replay has, is a difference too.
+  std::map<std::pair<std::string, std::string>, const RuleResult*> after;
+  for (const RuleResult& r : replay.rules) after[{r.pack, r.id}] = &r;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const LoggedRule& before : original->rules) {
+    seen.insert({before.pack, before.id});
+    auto it = after.find({before.pack, before.id});
     if (it == after.end()) {
-      result.differences.push_back({pack, rule, view.outcome, "", view.message, ""});
-    } else if (it->second.outcome != view.outcome || it->second.message != view.message) {
       result.differences.push_back(
-          {pack, rule, view.outcome, it->second.outcome, view.message, it->second.message});
+          {before.pack, before.id, before.outcome, "", before.message, ""});
+      continue;
+    }
+    std::string now(to_string(it->second->outcome));
+    if (now != before.outcome || it->second->message != before.message) {
+      result.differences.push_back(
+          {before.pack, before.id, before.outcome, now, before.message, it->second->message});
     }
   }
   for (const RuleResult& r : replay.rules) {
-    std::string key = fmt::format("{}\n{}", r.pack, r.id);
-    if (seen.count(key) == 0) {
+    if (seen.count({r.pack, r.id}) == 0) {
       result.differences.push_back(
           {r.pack, r.id, "", std::string(to_string(r.outcome)), "", r.message});
     }
   }
   std::vector<std::string> replay_errors;
   for (const auto& e : replay.input_errors) replay_errors.push_back(e.path);
-  bool same_input_errors = replay_errors == original_rules->second;
+  bool same_input_errors = replay_errors == original->input_errors;
   if (!same_input_errors) {
     result.notes.push_back(fmt::format("invoerfouten verschillen: {} gelogd, {} bij naspelen",
-                                       original_rules->second.size(), replay_errors.size()));
+                                       original->input_errors.size(), replay_errors.size()));
   }
   if (o.engine != engine_version()) {
     result.notes.push_back(

@@ -233,12 +233,6 @@ bool looks_like_date(std::string_view s) {
   });
 }
 
-std::string_view text_or_empty(simdjson::simdjson_result<simdjson::dom::element> r) {
-  std::string_view s;
-  if (r.get(s) != simdjson::SUCCESS) return {};
-  return s;
-}
-
 std::optional<std::int64_t> parse_id(std::string_view s) {
   if (s.empty() || s.size() > 18) return std::nullopt;
   std::int64_t v = 0;
@@ -247,20 +241,6 @@ std::optional<std::int64_t> parse_id(std::string_view s) {
     v = v * 10 + (c - '0');
   }
   return v;
-}
-
-// Appends members to a JSON object we produced ("{...}"): the report object of check --format
-// json stays exactly as the report writer wrote it, with the decision added at the end.
-std::string with_members(const std::string& object, const std::string& members) {
-  std::string out = object;
-  while (!out.empty() && out.back() != '}') out.pop_back();
-  if (out.empty()) return object;
-  out.pop_back();
-  bool empty = out.find_last_not_of(" \n") == out.size() - 1 && out.back() == '{';
-  out += empty ? "" : ",";
-  out += members;
-  out += '}';
-  return out;
 }
 
 // The members of a stored content object, without its braces.
@@ -476,7 +456,7 @@ struct HttpService::Impl {
     std::string content = to_content(record);
     log->append_async(
         EntryKind::decision, 0, std::move(content), std::move(snaps),
-        [job, report_json = std::move(record.report_json)](Expected<CommittedEntry> r) {
+        [job, answer = std::move(record.report_json)](Expected<CommittedEntry> r) mutable {
           if (!r) {
             job->finish(500,
                         "Het besluit kon niet in het besluitenlog worden "
@@ -485,14 +465,19 @@ struct HttpService::Impl {
                         "besluitenlog");
             return;
           }
-          std::string members;
-          JsonWriter w(members, false);
+          // The report object exactly as check --format json writes it ("{...}", never empty),
+          // with the decision added as its last member.
+          while (!answer.empty() && answer.back() != '}') answer.pop_back();
+          answer.pop_back();
+          answer += ",\"decision\":";
+          JsonWriter w(answer, false);
           w.begin_object();
           w.key("id").value(static_cast<std::int64_t>(r->seq));
           w.key("hash").value(r->hash);
           w.key("at").value(r->at);
           w.end_object();
-          job->finish(200, with_members(report_json, "\"decision\":" + members));
+          answer += '}';
+          job->finish(200, std::move(answer));
         });
   }
 
@@ -745,20 +730,13 @@ struct HttpService::Impl {
   }
 
   void handle_detail(const httplib::Request& req, httplib::Response& res) const {
-    auto id = parse_id(req.matches[1].str());
-    auto entry = id ? log->decision(*id) : std::nullopt;
-    if (!entry) {
-      json_error(res, 404, "onbekend_besluit",
-                 fmt::format("Besluit {} bestaat niet (unknown decision).", req.matches[1].str()));
-      return;
-    }
-    auto record = parse_decision_content(entry->content);
-    if (!record) {
-      json_error(res, 500, "besluitenlog", record.error().message);
-      return;
-    }
+    std::int64_t id = 0;
+    LogEntry logged;
+    std::optional<DecisionRecord> record = logged_record(req, res, id, &logged);
+    if (!record) return;
     const DecisionRecord& r = *record;
-    auto extra = log->entries_for(*id);
+    const LogEntry* entry = &logged;
+    auto extra = log->entries_for(id);
     std::string out;
     JsonWriter w(out, false);
     w.begin_object();
@@ -856,7 +834,8 @@ struct HttpService::Impl {
   // The decision named in the path (/v1/decisions/ID/...) and its logged record; answers 404 or
   // 500 itself when there is none.
   std::optional<DecisionRecord> logged_record(const httplib::Request& req, httplib::Response& res,
-                                              std::int64_t& id) const {
+                                              std::int64_t& id,
+                                              LogEntry* entry_out = nullptr) const {
     auto parsed = parse_id(req.matches[1].str());
     auto entry = parsed ? log->decision(*parsed) : std::nullopt;
     if (!entry) {
@@ -870,6 +849,7 @@ struct HttpService::Impl {
       return std::nullopt;
     }
     id = *parsed;
+    if (entry_out != nullptr) *entry_out = std::move(*entry);
     return std::move(*record);
   }
 
@@ -985,23 +965,15 @@ struct HttpService::Impl {
     std::string motivatie = text_field(body, "motivatie").value_or("");
     std::string door = text_field(body, "door").value_or("");
     // The machine's outcome of that rule in this decision.
-    simdjson::dom::parser report_parser;
-    simdjson::dom::element report;
     std::string machine;
     std::string pack;
     std::vector<std::string> known;
-    if (!report_parser.parse(record->report_json).get(report)) {
-      simdjson::dom::array rules;
-      if (!report["rules"].get(rules)) {
-        for (simdjson::dom::element r : rules) {
-          std::string_view rid = text_or_empty(r["id"]);
-          std::string_view routcome = text_or_empty(r["outcome"]);
-          std::string_view rpack = text_or_empty(r["pack"]);
-          known.emplace_back(rid);
-          if (rid == rule) {
-            machine = std::string(routcome);
-            pack = std::string(rpack);
-          }
+    if (auto logged = parse_logged_report(record->report_json)) {
+      for (const LoggedRule& r : logged->rules) {
+        known.push_back(r.id);
+        if (r.id == rule) {
+          machine = r.outcome;
+          pack = r.pack;
         }
       }
     }
