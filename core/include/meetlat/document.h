@@ -142,5 +142,11 @@ inline ChildRange children(const Document& d, NodeId parent) {
 
 /// Whether a member key should be seen by rules as an integer (per-year tables: `2020 = ...`).
 bool is_year_key(std::string_view key);
+/// The year of a key for which is_year_key holds ("2020" -> 2020).
+inline std::int64_t year_of_key(std::string_view key) {
+  std::int64_t year = 0;
+  for (char c : key) year = year * 10 + (c - '0');
+  return year;
+}
 
 }  // namespace meetlat

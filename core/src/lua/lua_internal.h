@@ -23,15 +23,13 @@ namespace meetlat::lua_detail {
 extern const char kNodeKey;      // M[kNodeKey], and D[kNodeKey] while D fills lazily = const Node*
 extern const char kLazyMeta;     // registry: metatable of unfilled document D tables
 extern const char kEnvKey;       // registry: the rule environment proxy
-extern const char kParamsCache;  // registry: Document* -> params proxy
 extern const char kRoNewindex;   // registry: __newindex of frozen tables
 extern const char kFrozenLen;    // registry: __len of frozen plain tables
 extern const char kFrozenPairs;  // registry: __pairs of frozen plain tables
 extern const char kDocLen;       // registry: __len of document proxies
-extern const char kDocPairs;     // registry: __pairs of document proxies (from the prelude)
+extern const char kDocPairs;     // registry: __pairs of document proxies (doc_pairs)
 extern const char kTraceIndex;   // registry: __index of document proxies while tracing
 extern const char kDataKey;      // M[kDataKey] = D, the contents of a proxy
-extern const char kOrderKey;     // D[kOrderKey] = the keys of a document node, in file order
 
 /// An outcome recorded by pass()/fail()/skip(); the rule returns a token naming it.
 struct RecordedOutcome {
@@ -62,6 +60,7 @@ struct SandboxCore {
   bool budget_active = false;
   std::uint64_t instructions_used = 0;
   std::uint64_t instructions_limit = 0;
+  std::uint64_t unclocked = 0;  ///< steps charged since the clock was last read (charge())
   std::chrono::steady_clock::time_point deadline{};
   std::chrono::milliseconds time_limit{0};
   std::size_t memory_budget = 0;
@@ -114,6 +113,10 @@ struct SandboxCore {
   /// that must not outlive a budget; call with no C++ object alive in the caller.
   void charge_or_raise(std::uint64_t steps);
   void kill(std::string reason);
+  /// kill() with the memory-limit message of the running budget.
+  void kill_out_of_memory();
+  /// Back to the normal hook interval (after a budget, or when the state is made).
+  void reset_hook();
   /// The time-limit message for the deadline that passed (the rule's or the submission's).
   std::string time_reason() const;
   /// Installs the hook with the interval the live large objects call for (1 once killed or
@@ -124,6 +127,9 @@ struct SandboxCore {
 
 /// A submission of at most this many nodes gets all its views when evaluation starts.
 inline constexpr std::size_t kEagerViewNodes = 20000;
+
+/// charge() reads the clock at least once per this many steps.
+inline constexpr std::uint64_t kClockEvery = 256;
 
 /// At most this many view shells are pooled (a submission with more containers makes the rest new).
 inline constexpr int kViewPoolMax = 4096;
@@ -161,7 +167,8 @@ inline constexpr int kHookInterval = 1000;
 /// metatable of the moved contents, e.g. to raise on unknown global names.
 void freeze_in_place(lua_State* L, int idx, const void* unknown_meta);
 bool is_proxy(lua_State* L, int idx);
-/// Pushes a read-only, lazily filled view of a document node.
+/// Pushes a read-only view of a document node: made whole at once for the submission being
+/// evaluated when it is small enough (kEagerViewNodes), filled on first use otherwise.
 void push_document_proxy(lua_State* L, const Document* doc, NodeId id);
 /// If the value at idx is a document proxy, returns its document and node.
 bool document_of(lua_State* L, int idx, const Document** doc, NodeId* id);

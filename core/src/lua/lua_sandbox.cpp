@@ -68,6 +68,7 @@ void SandboxCore::start_budget(const Budget& b) {
   refusals = 0;
   kill_reason.clear();
   instructions_used = 0;
+  unclocked = 0;
   instructions_limit = b.instructions;
   time_limit = b.time;
   deadline = std::min(std::chrono::steady_clock::now() + b.time, outer_deadline);
@@ -111,6 +112,21 @@ void SandboxCore::charge_or_raise(std::uint64_t steps) {
 void SandboxCore::stop_budget() {
   budget_active = false;
   memory_limit = SIZE_MAX;
+  reset_hook();
+}
+
+void SandboxCore::reset_hook() {
+  hook_interval = kHookInterval;
+  if (L != nullptr) lua_sethook(L, budget_hook, LUA_MASKCOUNT, kHookInterval);
+}
+
+void SandboxCore::kill_out_of_memory() {
+  std::string reason;
+  try {
+    reason = fmt::format("geheugenlimiet overschreden: meer dan {} MiB", memory_budget >> 20);
+  } catch (...) {
+  }
+  kill(std::move(reason));
 }
 
 void SandboxCore::kill(std::string reason) {
@@ -134,6 +150,12 @@ bool SandboxCore::charge(std::uint64_t steps) {
     kill(fmt::format("rekenbudget overschreden: meer dan {} instructies", instructions_limit));
     return false;
   }
+  // C loops charge a step per element (table functions, the list helpers); reading the clock for
+  // each would cost more than the element. The hook charges kHookInterval at a time and so still
+  // reads it every call; with large objects alive or under memory pressure every step reads it.
+  unclocked += steps;
+  if (unclocked < kClockEvery && large_count == 0 && refusals == 0) return true;
+  unclocked = 0;
   if (std::chrono::steady_clock::now() > deadline) {
     kill(time_reason());
     return false;
@@ -210,12 +232,7 @@ void* sandbox_alloc(void* ud, void* ptr, std::size_t osize, std::size_t nsize) {
     if (c->budget_active && !c->killed && nsize - old <= c->memory_budget) {
       ++c->refusals;
       if (c->refusals > kMaxRefusals) {
-        try {
-          c->kill(
-              fmt::format("geheugenlimiet overschreden: meer dan {} MiB", c->memory_budget >> 20));
-        } catch (...) {
-          c->kill({});
-        }
+        c->kill_out_of_memory();
       } else {
         c->tune_hook();  // under pressure: check the clock on every instruction
       }
@@ -263,10 +280,7 @@ int sandbox_pcall(lua_State* L) {
   int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
   SandboxCore& c = core(L);
   if (status == LUA_ERRMEM && c.budget_active) {
-    try {
-      c.kill(fmt::format("geheugenlimiet overschreden: meer dan {} MiB", c.memory_budget >> 20));
-    } catch (...) {
-    }
+    c.kill_out_of_memory();
   }
   if (c.killed) return lua_error(L);
   lua_pushboolean(L, status == LUA_OK ? 1 : 0);
@@ -296,10 +310,7 @@ int sandbox_xpcall(lua_State* L) {
   int status = lua_pcall(L, n - 2, LUA_MULTRET, 1);
   SandboxCore& c = core(L);
   if (status == LUA_ERRMEM && c.budget_active) {
-    try {
-      c.kill(fmt::format("geheugenlimiet overschreden: meer dan {} MiB", c.memory_budget >> 20));
-    } catch (...) {
-    }
+    c.kill_out_of_memory();
   }
   if (c.killed) return lua_error(L);
   lua_pushboolean(L, status == LUA_OK ? 1 : 0);
@@ -624,11 +635,7 @@ int call_plugin(lua_State* L) {
     if (lua_type(L, i) == LUA_TSTRING) copied += lua_rawlen(L, i);
   }
   if (c.budget_active && copied > 0 && c.used + copied > c.memory_limit) {
-    try {
-      c.kill(fmt::format("geheugenlimiet overschreden: meer dan {} MiB", c.memory_budget >> 20));
-    } catch (...) {
-      c.kill({});
-    }
+    c.kill_out_of_memory();
     return luaL_error(L, "%s", c.kill_reason.c_str());
   }
   bool failed = false;
@@ -722,8 +729,7 @@ LuaSandbox::LuaSandbox(const Limits& limits, std::vector<PluginBinding> plugins)
   if (st.L == nullptr) throw std::bad_alloc();
   lua_atpanic(st.L, panic_handler);
   build_environment(st);
-  st.hook_interval = kHookInterval;
-  lua_sethook(st.L, budget_hook, LUA_MASKCOUNT, kHookInterval);
+  st.reset_hook();
   // Most garbage is a submission's proxies, dead by the next submission: generational mode.
   lua_gc(st.L, LUA_GCGEN, 50, 100);
 }
@@ -896,8 +902,6 @@ Expected<int> LuaSandbox::load_pack(const RulePack& pack, std::vector<RuleDecl>&
   }
   st.stop_budget();
   st.outer_deadline = outer;
-  st.hook_interval = kHookInterval;
-  lua_sethook(L, budget_hook, LUA_MASKCOUNT, kHookInterval);
   st.loading = false;
   st.pending_rules = nullptr;
   st.load_problems = nullptr;
@@ -1114,8 +1118,6 @@ void LuaSandbox::run_pack(int handle, const RulePack& pack, const Document& para
     r.instructions = st.instructions_used;
     bool killed = st.killed || status == LUA_ERRMEM || (status != LUA_OK && st.memory_refused);
     st.stop_budget();
-    st.hook_interval = kHookInterval;
-    lua_sethook(L, budget_hook, LUA_MASKCOUNT, kHookInterval);
 
     if (killed) {
       r.outcome = Outcome::error;

@@ -28,7 +28,6 @@ namespace meetlat::lua_detail {
 const char kNodeKey = 0;
 const char kLazyMeta = 0;
 const char kEnvKey = 0;
-const char kParamsCache = 0;
 const char kRoNewindex = 0;
 const char kFrozenLen = 0;
 const char kFrozenPairs = 0;
@@ -62,36 +61,33 @@ bool push_contents(lua_State* L, int idx) {
   return true;
 }
 
-// The document and node of a document proxy's contents D at d_idx; nullptr when D belongs to no
-// document being evaluated now (a view must fail loudly rather than dangle).
-const Node* node_of(lua_State* L, int d_idx, const Document** doc_out) {
-  lua_rawgetp(L, d_idx, &kNodeKey);
-  const auto* node = static_cast<const Node*>(lua_touserdata(L, -1));
-  lua_pop(L, 1);
+// The document being evaluated now that owns `node`, or nullptr: a view of a document that is
+// no longer evaluated must fail loudly rather than dangle.
+const Document* live_document_of(lua_State* L, const Node* node) {
   if (node == nullptr) return nullptr;
   for (const Document* d : core(L).live_documents) {
-    if (d->owns(node)) {
-      *doc_out = d;
-      return node;
-    }
+    if (d->owns(node)) return d;
   }
   return nullptr;
 }
 
-// The document and node shown by the proxy at p_idx (read from its metatable M), or nullptr.
+// The document and node of a document proxy's contents D at d_idx (D[kNodeKey]), or nullptr.
+const Node* node_of(lua_State* L, int d_idx, const Document** doc_out) {
+  lua_rawgetp(L, d_idx, &kNodeKey);
+  const auto* node = static_cast<const Node*>(lua_touserdata(L, -1));
+  lua_pop(L, 1);
+  *doc_out = live_document_of(L, node);
+  return *doc_out != nullptr ? node : nullptr;
+}
+
+// The document and node shown by the proxy at p_idx (M[kNodeKey] of its metatable), or nullptr.
 const Node* node_of_view(lua_State* L, int p_idx, const Document** doc_out) {
   if (!lua_getmetatable(L, p_idx)) return nullptr;
   lua_rawgetp(L, -1, &kNodeKey);
   const auto* node = static_cast<const Node*>(lua_touserdata(L, -1));
   lua_pop(L, 2);
-  if (node == nullptr) return nullptr;
-  for (const Document* d : core(L).live_documents) {
-    if (d->owns(node)) {
-      *doc_out = d;
-      return node;
-    }
-  }
-  return nullptr;
+  *doc_out = live_document_of(L, node);
+  return *doc_out != nullptr ? node : nullptr;
 }
 
 void describe_member(lua_State* L, int key_idx, char* buf, std::size_t size) {
@@ -166,9 +162,7 @@ void push_key(lua_State* L, const Node& parent, const Node& c) {
   if (parent.kind == NodeKind::array) {
     lua_pushinteger(L, static_cast<lua_Integer>(c.index) + 1);
   } else if (is_year_key(c.key)) {
-    lua_Integer year = 0;
-    for (char ch : c.key) year = year * 10 + (ch - '0');
-    lua_pushinteger(L, year);
+    lua_pushinteger(L, year_of_key(c.key));
   } else {
     lua_pushlstring(L, c.key.data(), c.key.size());
   }
@@ -195,15 +189,21 @@ struct ProxyKit {
 };
 
 // Pushes a new metatable M for the contents D at d_idx (absolute) showing `node`.
+// The fields of M (on top of the stack) that differ from view to view: __index (D, the VM's fast
+// path, or the tracing function), D itself and the node. Set on a new M and on a pooled one.
+void set_view_fields(lua_State* L, const ProxyKit& kit, int d_idx, const Node& node) {
+  lua_pushvalue(L, kit.base + 0);
+  lua_pushvalue(L, lua_isnil(L, kit.base + 1) ? d_idx : kit.base + 1);
+  lua_rawset(L, -3);
+  lua_pushvalue(L, d_idx);
+  lua_rawsetp(L, -2, &kDataKey);
+  lua_pushlightuserdata(L, const_cast<Node*>(&node));
+  lua_rawsetp(L, -2, &kNodeKey);
+}
+
 void make_metatable(lua_State* L, const ProxyKit& kit, int d_idx, const Node& node) {
   lua_createtable(L, 0, 7);
-  lua_pushvalue(L, kit.base + 0);
-  if (lua_isnil(L, kit.base + 1)) {
-    lua_pushvalue(L, d_idx);  // __index = D: the VM's fast path
-  } else {
-    lua_pushvalue(L, kit.base + 1);
-  }
-  lua_rawset(L, -3);
+  set_view_fields(L, kit, d_idx, node);
   lua_rawgetp(L, LUA_REGISTRYINDEX, &kRoNewindex);
   lua_setfield(L, -2, "__newindex");
   lua_rawgetp(L, LUA_REGISTRYINDEX, &kDocLen);
@@ -212,10 +212,6 @@ void make_metatable(lua_State* L, const ProxyKit& kit, int d_idx, const Node& no
   lua_setfield(L, -2, "__pairs");
   lua_pushliteral(L, "alleen-lezen");
   lua_setfield(L, -2, "__metatable");
-  lua_pushvalue(L, d_idx);
-  lua_rawsetp(L, -2, &kDataKey);
-  lua_pushlightuserdata(L, const_cast<Node*>(&node));
-  lua_rawsetp(L, -2, &kNodeKey);
 }
 
 void push_scalar(lua_State* L, const Node& n);
@@ -279,17 +275,7 @@ void make_document_proxy(lua_State* L, const ProxyKit& kit, const Document& doc,
   }
   if (reuse) {
     lua_getmetatable(L, d - 1);  // M
-    lua_pushvalue(L, kit.base + 0);
-    if (lua_isnil(L, kit.base + 1)) {
-      lua_pushvalue(L, d);
-    } else {
-      lua_pushvalue(L, kit.base + 1);
-    }
-    lua_rawset(L, -3);
-    lua_pushvalue(L, d);
-    lua_rawsetp(L, -2, &kDataKey);
-    lua_pushlightuserdata(L, const_cast<Node*>(&node));
-    lua_rawsetp(L, -2, &kNodeKey);
+    set_view_fields(L, kit, d, node);
     lua_settop(L, d - 1);  // P
     return;
   }
@@ -384,20 +370,16 @@ const Node* find_member(lua_State* L, const Document& doc, const Node& node, int
   if (t == LUA_TSTRING) {
     std::size_t len = 0;
     const char* k = lua_tolstring(L, key_idx, &len);
-    std::string_view key(k, len);
-    for (NodeId c = node.first_child; c != kNoNode; c = doc.node(c).next_sibling) {
-      if (doc.node(c).key == key) return &doc.node(c);
-    }
+    NodeId c = doc.find(doc.id_of(&node), std::string_view(k, len));
+    return c != kNoNode ? &doc.node(c) : nullptr;
   } else if (t == LUA_TNUMBER && lua_isinteger(L, key_idx)) {
     // Per-year tables: rules index them with integer years.
     lua_Integer year = lua_tointeger(L, key_idx);
     if (year < 1000 || year > 9999) return nullptr;
     char text[4] = {static_cast<char>('0' + year / 1000), static_cast<char>('0' + year / 100 % 10),
                     static_cast<char>('0' + year / 10 % 10), static_cast<char>('0' + year % 10)};
-    std::string_view key(text, 4);
-    for (NodeId c = node.first_child; c != kNoNode; c = doc.node(c).next_sibling) {
-      if (doc.node(c).key == key) return &doc.node(c);
-    }
+    NodeId c = doc.find(doc.id_of(&node), std::string_view(text, 4));
+    return c != kNoNode ? &doc.node(c) : nullptr;
   }
   return nullptr;
 }
@@ -458,10 +440,7 @@ namespace {
 // the read. A null member (TOML has none; JSON null) is skipped, as a missing key.
 int doc_next(lua_State* L) {
   const auto* node = static_cast<const Node*>(lua_touserdata(L, lua_upvalueindex(4)));
-  const Document* doc = nullptr;
-  for (const Document* d : core(L).live_documents) {
-    if (d->owns(node)) doc = d;
-  }
+  const Document* doc = live_document_of(L, node);
   if (doc == nullptr)
     return luaL_error(L, "verwijzing naar een aanvraag die niet meer wordt beoordeeld");
   auto next = static_cast<NodeId>(lua_tointeger(L, lua_upvalueindex(2)));
@@ -677,8 +656,6 @@ void register_proxy_support(lua_State* L) {
   lua_pushcfunction(L, lazy_index);
   lua_setfield(L, -2, "__index");
   lua_rawsetp(L, LUA_REGISTRYINDEX, &kLazyMeta);
-  lua_newtable(L);
-  lua_rawsetp(L, LUA_REGISTRYINDEX, &kParamsCache);
   lua_newtable(L);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &kViewPool);
 }

@@ -487,6 +487,18 @@ int l_money_pct(lua_State* L) {
   return 2;
 }
 
+// The amount of a money or integer node (cents), or false for any other kind.
+bool node_cents(const Node& n, Cents& out) {
+  if (n.kind == NodeKind::money) {
+    out = n.value.cents;
+  } else if (n.kind == NodeKind::integer) {
+    out = n.value.integer;
+  } else {
+    return false;
+  }
+  return true;
+}
+
 // money.sum(t) -> the sum of every amount in a table (a per-year table or a list).
 int l_money_sum(lua_State* L) {
   luaL_checktype(L, 1, LUA_TTABLE);
@@ -498,11 +510,7 @@ int l_money_sum(lua_State* L) {
     for (NodeId c : children(*doc, id)) {
       const Node& n = doc->node(c);
       Cents v = 0;
-      if (n.kind == NodeKind::money) {
-        v = n.value.cents;
-      } else if (n.kind == NodeKind::integer) {
-        v = n.value.integer;
-      } else if (n.kind != NodeKind::null) {
+      if (!node_cents(n, v) && n.kind != NodeKind::null) {
         return luaL_error(L, "money.sum: een waarde in deze tabel is geen bedrag");
       }
       if (__builtin_add_overflow(total, v, &total)) return luaL_error(L, "money.sum: te groot");
@@ -608,16 +616,8 @@ std::uint64_t add_per_year_node(lua_State* L, YearRun& run, int acc, const Docum
     if (tracing) trace_read(L, doc, c);
     if (!is_year_key(n.key)) raise_at(L, fn, doc, c, "is geen jaar");
     Cents v = 0;
-    if (n.kind == NodeKind::money) {
-      v = n.value.cents;
-    } else if (n.kind == NodeKind::integer) {
-      v = n.value.integer;
-    } else {
-      raise_at(L, fn, doc, c, "is geen bedrag");
-    }
-    lua_Integer year = 0;
-    for (char ch : n.key) year = year * 10 + (ch - '0');
-    run.add(L, acc, year, v, fn);
+    if (!node_cents(n, v)) raise_at(L, fn, doc, c, "is geen bedrag");
+    run.add(L, acc, year_of_key(n.key), v, fn);
     ++entries;
   }
   return entries;
@@ -722,23 +722,22 @@ int per_year(lua_State* L, bool grouped) {
   int field_arg = grouped ? 3 : 2;
   const char* group_key = grouped ? luaL_checkstring(L, 2) : nullptr;
   const char* field = luaL_checkstring(L, field_arg);
-  if (lua_isnoneornil(L, 1)) {
-    lua_settop(L, 0);
-  } else {
-    luaL_checktype(L, 1, LUA_TTABLE);
-  }
+  if (!lua_isnoneornil(L, 1)) luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 3);
   lua_createtable(L, 0, grouped ? 8 : 4);  // 4: sums (per year, or per group)
   int sums = 4;
-  lua_newtable(L);  // 5: counts per group
+  lua_newtable(L);  // 5: counts per group (per_year_by)
   int counts = 5;
   Cents once = 0;  // money.per_year: amounts given for the whole period, not per year
-  if (lua_isnil(L, 1)) {
-    if (grouped) return 2;
-    lua_settop(L, sums);
-    lua_pushinteger(L, 0);
+  // The results: sums and counts, or sums and once.
+  auto results = [&] {
+    if (!grouped) {
+      lua_settop(L, sums);
+      lua_pushinteger(L, once);
+    }
     return 2;
-  }
+  };
+  if (lua_isnil(L, 1)) return results();
   std::uint64_t steps = 0;
   const Document* doc = nullptr;
   NodeId list = kNoNode;
@@ -761,16 +760,8 @@ int per_year(lua_State* L, bool grouped) {
       run.items = 0;
     };
     for (NodeId c = doc->node(list).first_child; c != kNoNode; c = doc->node(c).next_sibling) {
-      const Node& item = doc->node(c);
-      NodeId group_node = kNoNode;
-      NodeId field_node = kNoNode;
-      if (item.kind == NodeKind::table) {
-        for (NodeId m = item.first_child; m != kNoNode; m = doc->node(m).next_sibling) {
-          const Node& member = doc->node(m);
-          if (grouped && member.key == group_name) group_node = m;
-          if (member.key == field_name) field_node = m;
-        }
-      }
+      NodeId group_node = grouped ? doc->find(c, group_name) : kNoNode;
+      NodeId field_node = doc->find(c, field_name);
       if (grouped) {
         std::string_view text;
         if (group_node != kNoNode) {
@@ -788,10 +779,8 @@ int per_year(lua_State* L, bool grouped) {
       in_run = true;
       ++run.items;
       if (field_node != kNoNode && doc->node(field_node).kind != NodeKind::null) {
-        const Node& value = doc->node(field_node);
-        bool amount = value.kind == NodeKind::money || value.kind == NodeKind::integer;
-        if (amount && !grouped) {  // one amount for the whole period (bijdrage = 70000)
-          Cents v = value.kind == NodeKind::money ? value.value.cents : value.value.integer;
+        Cents v = 0;
+        if (!grouped && node_cents(doc->node(field_node), v)) {  // bijdrage = 70000: one amount
           if (tracing) trace_read(L, *doc, field_node);
           if (__builtin_add_overflow(once, v, &once)) luaL_error(L, "%s: uitkomst te groot", fn);
         } else {
@@ -802,10 +791,7 @@ int per_year(lua_State* L, bool grouped) {
     }
     if (in_run) end_run();
     core(L).charge_or_raise(steps);
-    if (grouped) return 2;
-    lua_settop(L, sums);
-    lua_pushinteger(L, once);
-    return 2;
+    return results();
   }
   lua_Integer n = luaL_len(L, 1);
   for (lua_Integer i = 1; i <= n; ++i) {
@@ -830,10 +816,7 @@ int per_year(lua_State* L, bool grouped) {
     ++steps;
   }
   core(L).charge_or_raise(steps);
-  if (grouped) return 2;
-  lua_settop(L, sums);
-  lua_pushinteger(L, once);
-  return 2;
+  return results();
 }
 
 int l_money_per_year(lua_State* L) {
@@ -904,12 +887,10 @@ int l_find_all(lua_State* L) {
     for (NodeId c = doc->node(list).first_child; c != kNoNode; c = doc->node(c).next_sibling) {
       ++index;
       ++steps;
-      const Node& item = doc->node(c);
-      if (item.kind != NodeKind::table) continue;
+      if (doc->node(c).kind != NodeKind::table) continue;
       bool match = true;
       for (int k = 0; k < n_criteria && match; ++k) {
-        NodeId m = item.first_child;
-        while (m != kNoNode && doc->node(m).key != criteria[k].field) m = doc->node(m).next_sibling;
+        NodeId m = doc->find(c, criteria[k].field);
         if (m != kNoNode && tracing) trace_read(L, *doc, m);
         match = m != kNoNode && doc->node(m).kind == NodeKind::string &&
                 same_text(doc->node(m).text, criteria[k].text);
@@ -928,9 +909,8 @@ int l_find_all(lua_State* L) {
     int item = lua_gettop(L);
     bool match = true;
     for (int k = 0; k < n_criteria && match; ++k) {
-      lua_pushlstring(L, criteria[k].field.data(), criteria[k].field.size());
-      const char* name = lua_tostring(L, -1);
-      push_member(L, item, name);
+      // The field names are the arguments themselves (Lua strings end in a NUL).
+      push_member(L, item, criteria[k].field.data());
       std::size_t len = 0;
       const char* v = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : nullptr;
       match = v != nullptr && same_text(std::string_view(v, len), criteria[k].text);
@@ -1088,9 +1068,7 @@ int l_missing(lua_State* L) {
     if (nodes && lua_type(L, 4) == LUA_TSTRING) {
       std::size_t len = 0;
       const char* k = lua_tolstring(L, 4, &len);
-      std::string_view key(k, len);
-      NodeId m = doc->node(id).first_child;
-      while (m != kNoNode && doc->node(m).key != key) m = doc->node(m).next_sibling;
+      NodeId m = doc->find(id, std::string_view(k, len));
       if (m != kNoNode && tracing) trace_read(L, *doc, m);
       filled = m != kNoNode && node_filled(*doc, m);
     } else if (lua_type(L, 1) == LUA_TTABLE) {
@@ -1162,8 +1140,7 @@ int l_years(lua_State* L) {
     for (NodeId c : children(*doc, id)) {
       const Node& n = doc->node(c);
       if (!is_year_key(n.key) || n.kind == NodeKind::null || count == 64) continue;
-      lua_Integer y = 0;
-      for (char ch : n.key) y = y * 10 + (ch - '0');
+      lua_Integer y = year_of_key(n.key);
       int at = count++;
       while (at > 0 && found[at - 1] > y) {
         found[at] = found[at - 1];

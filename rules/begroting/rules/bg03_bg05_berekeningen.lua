@@ -59,7 +59,7 @@ rule {
           local check_years = per_year_weeks and years(calc.weken) or years(bedrag)
           local same = not per_year_weeks and money.mul(calc.tarief, calc.uren_per_week, calc.weken)
           for _, year in ipairs(check_years) do
-            local weken = per_year_weeks and calc.weken[year] or calc.weken
+            local weken = weeks_in(calc.weken, year)
             local computed = same or money.mul(calc.tarief, calc.uren_per_week, weken)
             local stated = bedrag[year] or 0
             if computed ~= stated then

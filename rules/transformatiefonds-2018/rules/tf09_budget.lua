@@ -48,10 +48,9 @@ rule {
     local van, tot = periode[1], periode[2]
     local n_years = tot - van + 1
 
-    -- Per jaar de som; eenmalige bedragen (één bedrag voor de hele periode) apart. Welke
+    -- Per jaar de som; een bedrag voor de hele periode (bijdrage = 70000) telt apart. Welke
     -- activiteiten bijdragen, met hun plaats in de aanvraag, zoeken we pas op als een jaar te
     -- hoog uitkomt: bij een plan dat klopt is dat werk voor niets.
-    -- Per jaar de som; een bedrag voor de hele periode (bijdrage = 70000) telt apart.
     local activities = s.activiteit or {}
     local per_year, single_sum = money.per_year(activities, "bijdrage")
     local total, outside = single_sum, 0
