@@ -87,8 +87,14 @@ class Document {
   /// Copies a string into the document's storage; the view stays valid for the document's life.
   std::string_view store(std::string_view s);
 
-  /// Member of a table by name, or kNoNode.
-  NodeId find(NodeId table, std::string_view key) const;
+  /// Member of a table by name, or kNoNode. Inline: the rule API's list helpers call it per item.
+  NodeId find(NodeId table, std::string_view key) const {
+    if (table == kNoNode || nodes_[table].kind != NodeKind::table) return kNoNode;
+    for (NodeId c = nodes_[table].first_child; c != kNoNode; c = nodes_[c].next_sibling) {
+      if (nodes_[c].key == key) return c;
+    }
+    return kNoNode;
+  }
   /// Follows a dotted path of member names ("aanvraag.contact.naam"), or kNoNode.
   NodeId find_path(std::string_view dotted) const;
   /// Removes a member from a table (used to strip a test case's expectations before evaluation).

@@ -106,14 +106,6 @@ NodeId Document::add_bool(NodeId parent, std::string_view key, bool value, Sourc
   return id;
 }
 
-NodeId Document::find(NodeId table, std::string_view key) const {
-  if (table == kNoNode || nodes_[table].kind != NodeKind::table) return kNoNode;
-  for (NodeId c = nodes_[table].first_child; c != kNoNode; c = nodes_[c].next_sibling) {
-    if (nodes_[c].key == key) return c;
-  }
-  return kNoNode;
-}
-
 NodeId Document::find_path(std::string_view dotted) const {
   NodeId cur = root();
   while (!dotted.empty() && cur != kNoNode) {
