@@ -46,6 +46,14 @@ Expected<PackSnapshot> snapshot_pack(const RulePack& pack);
 Expected<std::filesystem::path> materialise_snapshot(const PackSnapshot& snapshot,
                                                      const std::filesystem::path& dir);
 
+/// The hash of the pack the snapshot's files make: written to a scratch folder, read as a pack,
+/// removed again. What snapshot_pack and verify() compare with the hash the pack was logged with.
+Expected<std::string> snapshot_hash(const PackSnapshot& snapshot);
+
+/// A temporary folder name unique in this process and across processes ("meetlat-WHAT-PID-N");
+/// not created.
+std::filesystem::path scratch_dir(std::string_view what);
+
 /// What append() reports once the entry is committed.
 struct CommittedEntry {
   std::int64_t seq = 0;  ///< position in the chain; a decision's id

@@ -13,17 +13,12 @@ namespace meetlat {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-// A folder name unique in this process and across processes.
 fs::path scratch_dir(std::string_view what) {
   static std::atomic<unsigned> counter{0};
   std::error_code ec;
   return fs::temp_directory_path(ec) /
          fmt::format("meetlat-{}-{}-{}", what, ::getpid(), counter.fetch_add(1));
 }
-
-}  // namespace
 
 Expected<fs::path> materialise_snapshot(const PackSnapshot& snapshot, const fs::path& dir) {
   std::error_code ec;
@@ -62,21 +57,29 @@ Expected<PackSnapshot> snapshot_pack(const RulePack& pack) {
   }
   for (const PackScript& s : pack.scripts) snap.files.emplace_back(s.relative_path, s.text);
 
+  auto hash = snapshot_hash(snap);
+  if (!hash) {
+    return Error{
+        fmt::format("kopie van regelpakket {} laadt niet: {}", snap.name, hash.error().message)};
+  }
+  if (*hash != pack.hash) {
+    return Error{
+        fmt::format("regelpakket {} is gewijzigd sinds het werd gelezen (hash {} in plaats van {})",
+                    snap.name, *hash, pack.hash)};
+  }
+  return snap;
+}
+
+Expected<std::string> snapshot_hash(const PackSnapshot& snapshot) {
   fs::path tmp = scratch_dir("snapshot");
-  auto dir = materialise_snapshot(snap, tmp / snap.name);
-  Expected<PackSnapshot> result = snap;
+  auto dir = materialise_snapshot(snapshot, tmp / snapshot.name);
+  Expected<std::string> result = Error{""};
   if (!dir) {
     result = dir.error();
+  } else if (auto pack = read_rule_pack(*dir)) {
+    result = (*pack)->hash;
   } else {
-    auto reread = read_rule_pack(*dir);
-    if (!reread) {
-      result = Error{fmt::format("kopie van regelpakket {} laadt niet: {}", snap.name,
-                                 reread.error().message)};
-    } else if ((*reread)->hash != pack.hash) {
-      result = Error{fmt::format(
-          "regelpakket {} is gewijzigd sinds het werd gelezen (hash {} in plaats van {})",
-          snap.name, (*reread)->hash, pack.hash)};
-    }
+    result = pack.error();
   }
   std::error_code ec;
   fs::remove_all(tmp, ec);

@@ -3,9 +3,7 @@
 
 #include <fmt/format.h>
 #include <simdjson.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <map>
 #include <set>
 
@@ -36,13 +34,6 @@ class RecordedHostData : public HostData {
   std::map<std::pair<std::string, std::string>, Cents> amounts_;
 };
 
-fs::path scratch_dir() {
-  static std::atomic<unsigned> counter{0};
-  std::error_code ec;
-  return fs::temp_directory_path(ec) /
-         fmt::format("meetlat-replay-{}-{}", ::getpid(), counter.fetch_add(1));
-}
-
 struct RemoveOnExit {
   fs::path dir;
   ~RemoveOnExit() {
@@ -66,7 +57,7 @@ Expected<ReplayResult> replay_decision(
   const DecisionRecord& o = result.original;
 
   // The logged packs, from their snapshots, each in its own folder.
-  RemoveOnExit scratch{scratch_dir()};
+  RemoveOnExit scratch{scratch_dir("replay")};
   PackChoice choice;
   for (std::size_t i = 0; i < o.packs.size(); ++i) {
     const PackUse& p = o.packs[i];
