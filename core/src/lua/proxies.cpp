@@ -481,6 +481,14 @@ int doc_pairs(lua_State* L) {
   return 3;
 }
 
+namespace {
+// "lijst met 3 elementen", "tabel met 1 element".
+std::string describe_container(const Node& n) {
+  return fmt::format("{} met {} {}", n.kind == NodeKind::array ? "lijst" : "tabel", n.child_count,
+                     n.child_count == 1 ? "element" : "elementen");
+}
+}  // namespace
+
 void trace_read(lua_State* L, const Document& doc, NodeId id, int value_idx) {
   SandboxCore& c = core(L);
   if (c.trace == nullptr) return;
@@ -492,18 +500,11 @@ void trace_read(lua_State* L, const Document& doc, NodeId id, int value_idx) {
     if (value_idx != 0) {
       shown = describe_value(L, value_idx);
     } else if (n.is_container()) {
-      shown = fmt::format("{} met {} {}", n.kind == NodeKind::array ? "lijst" : "tabel",
-                          n.child_count, n.child_count == 1 ? "element" : "elementen");
-    } else if (n.kind == NodeKind::string || n.kind == NodeKind::date) {
-      shown = n.text.size() > 60
-                  ? fmt::format("\"{}…\" ({} tekens)", n.text.substr(0, 57), n.text.size())
-                  : fmt::format("\"{}\"", n.text);
-    } else if (n.kind == NodeKind::integer) {
-      shown = fmt::format("{}", n.value.integer);
-    } else if (n.kind == NodeKind::money) {
-      shown = fmt::format("{}", n.value.cents);
+      shown = describe_container(n);
     } else {
-      shown = n.kind == NodeKind::boolean ? (n.value.boolean ? "true" : "false") : "nil";
+      push_scalar(L, n);  // described as the rule would see it
+      shown = describe_value(L, -1);
+      lua_pop(L, 1);
     }
     // Money is cents in Lua; show it as the amount a reader knows.
     if (n.kind == NodeKind::money) {
@@ -679,11 +680,7 @@ std::string describe_value(lua_State* L, int idx) {
     case LUA_TTABLE: {
       const Document* doc = nullptr;
       NodeId id = kNoNode;
-      if (document_of(L, idx, &doc, &id)) {
-        const Node& n = doc->node(id);
-        return fmt::format("{} met {} {}", n.kind == NodeKind::array ? "lijst" : "tabel",
-                           n.child_count, n.child_count == 1 ? "element" : "elementen");
-      }
+      if (document_of(L, idx, &doc, &id)) return describe_container(doc->node(id));
       return "tabel";
     }
     case LUA_TFUNCTION:
