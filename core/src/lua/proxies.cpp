@@ -372,7 +372,8 @@ const Node* find_member(lua_State* L, const Document& doc, const Node& node, int
     const char* k = lua_tolstring(L, key_idx, &len);
     NodeId c = doc.find(doc.id_of(&node), std::string_view(k, len));
     return c != kNoNode ? &doc.node(c) : nullptr;
-  } else if (t == LUA_TNUMBER && lua_isinteger(L, key_idx)) {
+  }
+  if (t == LUA_TNUMBER && lua_isinteger(L, key_idx)) {
     // Per-year tables: rules index them with integer years.
     lua_Integer year = lua_tointeger(L, key_idx);
     if (year < 1000 || year > 9999) return nullptr;
