@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "lua_sandbox.h"
@@ -30,6 +31,29 @@ extern const char kDocLen;       // registry: __len of document proxies
 extern const char kDocPairs;     // registry: __pairs of document proxies (doc_pairs)
 extern const char kTraceIndex;   // registry: __index of document proxies while tracing
 extern const char kDataKey;      // M[kDataKey] = D, the contents of a proxy
+extern const char kContentsPool; // registry: pooled contents tables D and their key lists K
+
+/// Contents tables D of a submission's views, kept for the next submission by shape. A shape
+/// (proxies.cpp, shape_of) is a node's kind and, per member, its key and whether D holds it;
+/// a D made for one shape holds exactly those keys, so a later node of the same shape (the
+/// next plan's begroting posts, its activities) overwrites its values in place instead of
+/// building a new table: no allocation, no new keys, no Lua string made for a key (its key list
+/// K, in member order, is kept beside it). Slot s of the registry table kContentsPool holds D at
+/// 2s-1 and K at 2s. Every D handed out for a submission is in `in_use` and goes back to `free`
+/// when the next one begins, when all views of the previous one are unreachable.
+struct ContentsPool {
+  std::unordered_map<std::string, std::vector<int>> free;  ///< shape -> free slots
+  std::vector<std::pair<std::vector<int>*, int>> in_use;   ///< (free list of its shape, slot)
+  int size = 0;                                            ///< slots made
+  std::string shape;                                       ///< scratch: the node being made
+
+  /// A free slot of `shape` (now in use), or 0.
+  int take() noexcept;
+  /// A new slot for `shape` (in use), or 0 when the pool is full.
+  int add() noexcept;
+  /// Everything in use is free again (a new submission begins).
+  void release() noexcept;
+};
 
 /// An outcome recorded by pass()/fail()/skip(); the rule returns a token naming it.
 struct RecordedOutcome {
@@ -90,6 +114,7 @@ struct SandboxCore {
   const Document* pooled_document = nullptr;
   int pool_next = 1;
   int pool_size = 0;
+  ContentsPool contents;  ///< the D tables of those views, by shape
 
   // Filled by rule{} while a pack loads.
   struct PendingRule {
@@ -128,11 +153,19 @@ struct SandboxCore {
 /// A submission of at most this many nodes gets all its views when evaluation starts.
 inline constexpr std::size_t kEagerViewNodes = 20000;
 
+/// Texts longer than this (Lua's short-string limit, LUAI_MAXSHORTLEN) are made into Lua strings
+/// on first read even in an eagerly made view: a long string is an allocation and a copy, and
+/// most long texts of a submission are read by no rule.
+inline constexpr std::size_t kEagerTextBytes = 40;
+
 /// charge() reads the clock at least once per this many steps.
 inline constexpr std::uint64_t kClockEvery = 256;
 
 /// At most this many view shells are pooled (a submission with more containers makes the rest new).
 inline constexpr int kViewPoolMax = 4096;
+
+/// At most this many contents tables are pooled (ContentsPool).
+inline constexpr int kContentsPoolMax = 8192;
 
 /// Blocks from this size on are tracked in SandboxCore::large_live (64 KiB).
 inline constexpr std::size_t kLargeAllocation = std::size_t{1} << 16;

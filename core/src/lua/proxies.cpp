@@ -36,6 +36,41 @@ const char kDocPairs = 0;
 const char kTraceIndex = 0;
 const char kDataKey = 0;
 const char kViewPool = 0;
+const char kContentsPool = 0;
+
+int ContentsPool::take() noexcept {
+  auto it = free.find(shape);
+  if (it == free.end() || it->second.empty()) return 0;
+  try {
+    in_use.emplace_back(&it->second, it->second.back());
+  } catch (...) {
+    return 0;
+  }
+  it->second.pop_back();
+  return in_use.back().second;
+}
+
+int ContentsPool::add() noexcept {
+  if (size >= kContentsPoolMax) return 0;
+  try {
+    std::vector<int>& list = free[shape];
+    in_use.emplace_back(&list, size + 1);
+  } catch (...) {
+    return 0;
+  }
+  return ++size;
+}
+
+void ContentsPool::release() noexcept {
+  for (auto& [list, slot] : in_use) {
+    try {
+      list->push_back(slot);
+    } catch (...) {
+      // Out of memory: the slot is no longer handed out; its tables stay in kContentsPool.
+    }
+  }
+  in_use.clear();
+}
 
 namespace {
 
@@ -173,7 +208,7 @@ void push_key(lua_State* L, const Node& parent, const Node& c) {
 // needs only these; a new metatable pushes the rest itself (make_metatable).
 struct ProxyKit {
   int base;  // first of kSlots stack slots
-  static constexpr int kSlots = 3;
+  static constexpr int kSlots = 4;
   void push(lua_State* L, bool tracing) {
     luaL_checkstack(L, kSlots + 12, nullptr);
     base = lua_gettop(L) + 1;
@@ -183,7 +218,8 @@ struct ProxyKit {
     } else {
       lua_pushnil(L);
     }
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &kViewPool);  // base + 2
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &kViewPool);      // base + 2
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &kContentsPool);  // base + 3
   }
   void pop(lua_State* L) const { lua_settop(L, base - 1); }
 };
@@ -224,9 +260,134 @@ bool is_leaf(const Document& doc, const Node& node) {
   return true;
 }
 
-// Pushes a proxy P for `node` with its M and D. D gets every scalar member of a table at once
-// (one pass instead of one lazy look-up per member read); members that are tables or lists, and
-// the items of a list that holds tables, become views on first use, through D's lazy metatable.
+// How D holds a member of a node made at once: the value (kPresent), nothing until it is read
+// (kDeferred: a long text of a table), or nothing (kAbsent: a null, which rules see as missing).
+constexpr char kPresent = 'p';
+constexpr char kDeferred = 'd';
+constexpr char kAbsent = 'n';
+
+char member_class(const Node& parent, const Node& child) {
+  if (child.kind == NodeKind::null) return kAbsent;
+  // Long texts (toelichting, omschrijving) are mostly read by no rule, and a long Lua string is
+  // an allocation and a copy: they are made on first read (lazy_index).
+  if (parent.kind == NodeKind::table && child.kind == NodeKind::string &&
+      child.text.size() > kEagerTextBytes) {
+    return kDeferred;
+  }
+  return kPresent;
+}
+
+// The shape of a node for ContentsPool: its kind, and per member its class and (tables) key.
+void shape_of(const Document& doc, const Node& node, std::string& out) {
+  out.clear();
+  out += node.kind == NodeKind::array ? 'A' : 'T';
+  for (NodeId c = node.first_child; c != kNoNode; c = doc.node(c).next_sibling) {
+    const Node& child = doc.node(c);
+    out += member_class(node, child);
+    if (node.kind == NodeKind::table) {
+      out += child.key;
+      out += '\0';
+    }
+  }
+}
+
+void make_document_proxy(lua_State* L, const ProxyKit& kit, const Document& doc, const Node& node,
+                         bool eager);
+
+// Pushes the contents D of `node` made at once, every member and the views of its tables and
+// lists included (but see member_class). For the submission being evaluated, D comes from the
+// contents pool when an earlier node had the same shape; a new one joins the pool with its key
+// list K. Returns whether a member was deferred (D then needs the lazy metatable).
+bool push_eager_contents(lua_State* L, const ProxyKit& kit, const Document& doc, const Node& node,
+                         bool pooled) {
+  SandboxCore& sc = core(L);
+  luaL_checkstack(L, 8, nullptr);
+  const bool table = node.kind == NodeKind::table;
+  int slot = 0;
+  bool reused = false;
+  if (pooled) {
+    try {
+      shape_of(doc, node, sc.contents.shape);
+    } catch (...) {
+      pooled = false;  // no memory for the shape: a D of its own
+    }
+  }
+  if (pooled) {
+    slot = sc.contents.take();
+    if (slot != 0) {
+      lua_rawgeti(L, kit.base + 3, 2 * slot - 1);  // D
+      lua_rawgeti(L, kit.base + 3, 2 * slot);      // K
+      // A slot whose tables were never stored (Lua ran out of memory in between) is not reused.
+      reused = lua_istable(L, -2) && lua_istable(L, -1);
+      if (!reused) lua_pop(L, 2);
+    } else {
+      slot = sc.contents.add();
+    }
+  }
+  if (!reused) {
+    int narr = node.kind == NodeKind::array ? static_cast<int>(node.child_count) : 0;
+    int nrec = table ? static_cast<int>(node.child_count) : 0;
+    lua_createtable(L, narr, nrec);  // D
+    if (slot != 0 && table) {
+      lua_createtable(L, static_cast<int>(node.child_count), 0);  // K
+    } else {
+      lua_pushnil(L);  // no K: an array's keys are its indices
+    }
+  }
+  const int d = lua_gettop(L) - 1;
+  const int k = d + 1;
+  const bool keys_known = reused && table;
+  bool deferred = false;
+  int j = 0;
+  for (NodeId c = node.first_child; c != kNoNode; c = doc.node(c).next_sibling) {
+    const Node& child = doc.node(c);
+    ++j;
+    char cls = member_class(node, child);
+    if (cls == kAbsent) continue;
+    if (keys_known) {
+      lua_rawgeti(L, k, j);
+    } else {
+      push_key(L, node, child);
+      if (table && !lua_isnil(L, k)) {
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, k, j);
+      }
+    }
+    if (cls == kDeferred) {
+      deferred = true;
+      if (reused) {
+        lua_pushnil(L);  // a text the previous owner read and cached: not this node's
+        lua_rawset(L, d);
+      } else {
+        lua_pop(L, 1);
+      }
+      continue;
+    }
+    if (child.is_container()) {
+      make_document_proxy(L, kit, doc, child, true);
+    } else {
+      push_scalar(L, child);
+    }
+    lua_rawset(L, d);
+  }
+  if (slot != 0 && !reused) {
+    if (!table) {
+      lua_pop(L, 1);
+      lua_createtable(L, 0, 0);  // an empty K marks the slot as stored
+    }
+    lua_pushvalue(L, d);
+    lua_rawseti(L, kit.base + 3, 2 * slot - 1);
+    lua_pushvalue(L, k);
+    lua_rawseti(L, kit.base + 3, 2 * slot);
+  }
+  lua_settop(L, d);
+  return deferred;
+}
+
+// Pushes a proxy P for `node` with its M and D. Made at once (`eager`): the whole subtree now
+// (push_eager_contents). Otherwise D gets every scalar member of a table at once; members that
+// are tables or lists, and the items of a list that holds tables, become views on first use,
+// through D's lazy metatable.
 void make_document_proxy(lua_State* L, const ProxyKit& kit, const Document& doc, const Node& node,
                          bool eager = false) {
   // P and M come from the pool when the node belongs to the submission being evaluated (all its
@@ -239,35 +400,28 @@ void make_document_proxy(lua_State* L, const ProxyKit& kit, const Document& doc,
   } else {
     lua_createtable(L, 0, 0);  // P
   }
-  int narr = node.kind == NodeKind::array ? static_cast<int>(node.child_count) : 0;
-  int nrec = node.kind == NodeKind::table ? static_cast<int>(node.child_count) : 0;
-  bool leaf = eager || is_leaf(doc, node);
-  lua_createtable(L, narr, leaf ? nrec : nrec + 1);  // D
-  int d = lua_gettop(L);
+  bool lazy = false;  // D needs its lazy metatable
   if (eager) {
-    // The whole subtree now: every member, the views of tables and lists included.
-    luaL_checkstack(L, 8, nullptr);
-    for (NodeId c = node.first_child; c != kNoNode; c = doc.node(c).next_sibling) {
-      const Node& child = doc.node(c);
-      if (child.kind == NodeKind::null) continue;
-      push_key(L, node, child);
-      if (child.is_container()) {
-        make_document_proxy(L, kit, doc, child, true);
-      } else {
+    lazy = push_eager_contents(L, kit, doc, node, pooled);
+  } else {
+    int narr = node.kind == NodeKind::array ? static_cast<int>(node.child_count) : 0;
+    int nrec = node.kind == NodeKind::table ? static_cast<int>(node.child_count) : 0;
+    bool leaf = is_leaf(doc, node);
+    lazy = !leaf;
+    lua_createtable(L, narr, leaf ? nrec : nrec + 1);  // D
+    if (leaf || node.kind == NodeKind::table) {
+      int d = lua_gettop(L);
+      for (NodeId c = node.first_child; c != kNoNode; c = doc.node(c).next_sibling) {
+        const Node& child = doc.node(c);
+        if (child.kind == NodeKind::null || child.is_container()) continue;
+        push_key(L, node, child);
         push_scalar(L, child);
+        lua_rawset(L, d);
       }
-      lua_rawset(L, d);
-    }
-  } else if (leaf || node.kind == NodeKind::table) {
-    for (NodeId c = node.first_child; c != kNoNode; c = doc.node(c).next_sibling) {
-      const Node& child = doc.node(c);
-      if (child.kind == NodeKind::null || child.is_container()) continue;
-      push_key(L, node, child);
-      push_scalar(L, child);
-      lua_rawset(L, d);
     }
   }
-  if (!leaf) {
+  int d = lua_gettop(L);
+  if (lazy) {
     lua_pushlightuserdata(L, const_cast<Node*>(&node));
     lua_rawsetp(L, d, &kNodeKey);
     lua_rawgetp(L, LUA_REGISTRYINDEX, &kLazyMeta);
@@ -660,6 +814,8 @@ void register_proxy_support(lua_State* L) {
   lua_rawsetp(L, LUA_REGISTRYINDEX, &kLazyMeta);
   lua_newtable(L);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &kViewPool);
+  lua_newtable(L);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &kContentsPool);
 }
 
 std::string describe_value(lua_State* L, int idx) {

@@ -360,3 +360,95 @@ rule { id = "A-02", title = "b", severity = "blocking", source = "t", quote = "t
   CHECK(rule(r, "A-01")->message == "nilnilnil");
   CHECK(rule(r, "A-02")->outcome == Outcome::pass);
 }
+
+namespace {
+
+// An initiative whose [initiatief] holds `thema`, a long `toelichting` (longer than a short Lua
+// string, so its view makes it on first read) and a list of tables.
+std::string initiative_with(const std::string& thema, const std::string& toelichting,
+                            const std::string& partners) {
+  return std::string(kInitiative) + "toelichting = \"" + toelichting + "\"\n" + "thema_extra = \"" +
+         thema + "\"\n" + partners;
+}
+
+}  // namespace
+
+TEST_CASE("views made from pooled contents show only their own submission", "[sandbox]") {
+  // The contents of a view are reused by the next submission with the same shape (proxies.cpp,
+  // ContentsPool). A rule reads a long text directly in one submission (so it is cached in the
+  // contents) and through pairs in the next: each must see its own text and values.
+  PackFixture f(R"lua(
+rule { id = "V-01", title = "v", severity = "blocking", source = "t", quote = "t",
+  check = function(s, p)
+    local i = s.initiatief
+    local parts = { i.thema_extra }
+    if i.thema_extra == "direct" then
+      parts[#parts + 1] = i.toelichting
+    else
+      local keys = {}
+      for k, v in pairs(i) do keys[#keys + 1] = k end
+      table.sort(keys)
+      for _, k in ipairs(keys) do
+        if k == "toelichting" then parts[#parts + 1] = i[k] end
+      end
+    end
+    for _, partner in ipairs(i.partner or {}) do
+      parts[#parts + 1] = partner.naam .. "=" .. tostring(partner.rol)
+    end
+    return pass(table.concat(parts, "|"))
+  end }
+)lua");
+  const std::string text_a(60, 'a');
+  const std::string text_b(60, 'b');
+  const std::string two = "[[initiatief.partner]]\nnaam = \"P1\"\nrol = \"trekker\"\n"
+                          "[[initiatief.partner]]\nnaam = \"P2\"\nrol = \"lid\"\n";
+  const std::string two_other = "[[initiatief.partner]]\nnaam = \"Q1\"\nrol = \"lid\"\n"
+                                "[[initiatief.partner]]\nnaam = \"Q2\"\nrol = \"trekker\"\n";
+  const std::string one_short = "[[initiatief.partner]]\nnaam = \"R1\"\n";
+
+  auto message = [&](const std::string& text) {
+    SubmissionReport r = f.run(text);
+    const RuleResult* v = rule(r, "V-01");
+    REQUIRE(v != nullptr);
+    INFO(v->message << "\n" << v->detail);
+    REQUIRE(v->outcome == Outcome::pass);
+    return v->message;
+  };
+  CHECK(message(initiative_with("direct", text_a, two)) ==
+        "direct|" + text_a + "|P1=trekker|P2=lid");
+  CHECK(message(initiative_with("pairs", text_b, two_other)) ==
+        "pairs|" + text_b + "|Q1=lid|Q2=trekker");
+  CHECK(message(initiative_with("direct", text_b, two)) ==
+        "direct|" + text_b + "|P1=trekker|P2=lid");
+  // Another shape: one partner without a rol, a short text.
+  CHECK(message(initiative_with("pairs", "kort", one_short)) == "pairs|kort|R1=nil");
+  CHECK(message(initiative_with("pairs", text_a, two)) == "pairs|" + text_a + "|P1=trekker|P2=lid");
+}
+
+TEST_CASE("a null member is missing also in a view made from pooled contents", "[sandbox]") {
+  PackFixture f(R"lua(
+rule { id = "V-01", title = "v", severity = "blocking", source = "t", quote = "t",
+  check = function(s, p)
+    local i = s.initiatief
+    local n = 0
+    for _ in pairs(i) do n = n + 1 end
+    return pass(tostring(i.titel_extra) .. "/" .. n)
+  end }
+)lua");
+  auto message = [&](const std::string& extra) {
+    std::string json = R"({"aanvraag": {"soort": "initiatief", "regio": "IJsselland",
+      "titel": "Test", "ingediend": "2020-04-14"},
+      "initiatief": {"thema": "ambulantisering", "gevraagd_bedrag": 30000, )" +
+                       extra + "}}";
+    SubmissionReport r = f.run(json, SubmissionFormat::json);
+    const RuleResult* v = rule(r, "V-01");
+    REQUIRE(v != nullptr);
+    INFO(v->message << "\n" << v->detail);
+    REQUIRE(v->outcome == Outcome::pass);
+    return v->message;
+  };
+  CHECK(message(R"("titel_extra": "een")") == "een/3");
+  CHECK(message(R"("titel_extra": null)") == "nil/2");
+  CHECK(message(R"("titel_extra": "twee")") == "twee/3");
+  CHECK(message(R"("titel_extra": null)") == "nil/2");
+}
