@@ -21,7 +21,7 @@
 namespace meetlat::lua_detail {
 
 // Registry keys: addresses of these objects, used as light userdata.
-extern const char kNodeKey;      // M[kNodeKey], and D[kNodeKey] while D fills lazily = const Node*
+extern const char kNodeKey;      // D[kNodeKey] while D fills lazily = const Node*
 extern const char kLazyMeta;     // registry: metatable of unfilled document D tables
 extern const char kEnvKey;       // registry: the rule environment proxy
 extern const char kRoNewindex;   // registry: __newindex of frozen tables
@@ -30,7 +30,12 @@ extern const char kFrozenPairs;  // registry: __pairs of frozen plain tables
 extern const char kDocLen;       // registry: __len of document proxies
 extern const char kDocPairs;     // registry: __pairs of document proxies (doc_pairs)
 extern const char kTraceIndex;   // registry: __index of document proxies while tracing
-extern const char kDataKey;      // M[kDataKey] = D, the contents of a proxy
+extern const char kDataKey;      // M[kSlotNode] of a frozen table (a proxy of no document)
+
+// The array slots of a proxy's metatable M (integer keys: set for every view of every
+// submission, and the array part is the cheapest place to set them).
+inline constexpr int kSlotContents = 1;  ///< M[1] = D, the contents
+inline constexpr int kSlotNode = 2;      ///< M[2] = the const Node* shown, or &kDataKey
 extern const char kContentsPool; // registry: pooled contents tables D and their key lists K
 
 /// Contents tables D of a submission's views, kept for the next submission by shape. A shape

@@ -8,7 +8,7 @@
 // stays empty, every write reaches __newindex. D is reachable only through M, and M is protected
 // by __metatable, so no rule can get at D to change it (the metamethods are deliberately not kept
 // in D itself: then `t.__index` would hand out the contents). M also holds the node a document
-// proxy shows (kNodeKey), so the rule API finds it without touching D.
+// proxy shows (kSlotNode), so the rule API finds it without touching D.
 //
 // The views of a submission are shared by all its rules. A submission of ordinary size (up to
 // kEagerViewNodes) is made into views in one pass when its evaluation starts; a larger one
@@ -84,11 +84,17 @@ bool hidden_key(lua_State* L, int idx) {
 }
 
 // Pushes D (the contents of the proxy at idx) and returns true, or pushes nothing. A table is a
-// proxy when its metatable holds kDataKey; rules cannot create such a metatable (light userdata
-// keys do not exist in Lua code).
+// proxy when its metatable M holds a light userdata at kSlotNode (the node, or kDataKey for a
+// frozen table); rules cannot make one (light userdata do not exist in Lua code), and cannot
+// reach M at all (__metatable).
 bool push_contents(lua_State* L, int idx) {
   if (!lua_getmetatable(L, idx)) return false;
-  if (lua_rawgetp(L, -1, &kDataKey) != LUA_TTABLE) {
+  if (lua_rawgeti(L, -1, kSlotNode) != LUA_TLIGHTUSERDATA) {
+    lua_pop(L, 2);
+    return false;
+  }
+  lua_pop(L, 1);
+  if (lua_rawgeti(L, -1, kSlotContents) != LUA_TTABLE) {
     lua_pop(L, 2);
     return false;
   }
@@ -115,11 +121,12 @@ const Node* node_of(lua_State* L, int d_idx, const Document** doc_out) {
   return *doc_out != nullptr ? node : nullptr;
 }
 
-// The document and node shown by the proxy at p_idx (M[kNodeKey] of its metatable), or nullptr.
+// The document and node shown by the proxy at p_idx (M[kSlotNode] of its metatable), or nullptr.
 const Node* node_of_view(lua_State* L, int p_idx, const Document** doc_out) {
   if (!lua_getmetatable(L, p_idx)) return nullptr;
-  lua_rawgetp(L, -1, &kNodeKey);
-  const auto* node = static_cast<const Node*>(lua_touserdata(L, -1));
+  const void* slot = lua_rawgeti(L, -1, kSlotNode) == LUA_TLIGHTUSERDATA ? lua_touserdata(L, -1)
+                                                                          : nullptr;
+  const auto* node = slot != &kDataKey ? static_cast<const Node*>(slot) : nullptr;
   lua_pop(L, 2);
   *doc_out = live_document_of(L, node);
   return *doc_out != nullptr ? node : nullptr;
@@ -232,13 +239,13 @@ void set_view_fields(lua_State* L, const ProxyKit& kit, int d_idx, const Node& n
   lua_pushvalue(L, lua_isnil(L, kit.base + 1) ? d_idx : kit.base + 1);
   lua_rawset(L, -3);
   lua_pushvalue(L, d_idx);
-  lua_rawsetp(L, -2, &kDataKey);
+  lua_rawseti(L, -2, kSlotContents);
   lua_pushlightuserdata(L, const_cast<Node*>(&node));
-  lua_rawsetp(L, -2, &kNodeKey);
+  lua_rawseti(L, -2, kSlotNode);
 }
 
 void make_metatable(lua_State* L, const ProxyKit& kit, int d_idx, const Node& node) {
-  lua_createtable(L, 0, 7);
+  lua_createtable(L, 2, 5);
   set_view_fields(L, kit, d_idx, node);
   lua_rawgetp(L, LUA_REGISTRYINDEX, &kRoNewindex);
   lua_setfield(L, -2, "__newindex");
@@ -765,7 +772,7 @@ void freeze_in_place(lua_State* L, int idx, const void* unknown_meta) {
     lua_rawgetp(L, LUA_REGISTRYINDEX, unknown_meta);
     lua_setmetatable(L, d);
   }
-  lua_createtable(L, 0, 6);  // M
+  lua_createtable(L, 2, 5);  // M
   lua_pushvalue(L, d);
   lua_setfield(L, -2, "__index");
   lua_rawgetp(L, LUA_REGISTRYINDEX, &kRoNewindex);
@@ -777,7 +784,9 @@ void freeze_in_place(lua_State* L, int idx, const void* unknown_meta) {
   lua_pushliteral(L, "alleen-lezen");
   lua_setfield(L, -2, "__metatable");
   lua_pushvalue(L, d);
-  lua_rawsetp(L, -2, &kDataKey);
+  lua_rawseti(L, -2, kSlotContents);
+  lua_pushlightuserdata(L, const_cast<char*>(&kDataKey));  // a proxy, of no document
+  lua_rawseti(L, -2, kSlotNode);
   lua_setmetatable(L, idx);
   lua_pop(L, 1);  // D
 }
