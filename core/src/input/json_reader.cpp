@@ -7,6 +7,8 @@
 #include <simdjson.h>
 #include <algorithm>
 #include <array>
+#include <cstring>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -22,6 +24,9 @@ namespace {
 
 namespace dom = simdjson::dom;
 namespace od = simdjson::ondemand;
+
+// Files up to this size (with padding) are parsed from a buffer kept per thread (read_json).
+constexpr std::size_t kKeptJsonBuffer = std::size_t{1} << 20;
 
 SourcePos position_of(std::string_view text, const char* p) {
   if (p == nullptr || p < text.data() || p > text.data() + text.size()) return {};
@@ -69,7 +74,7 @@ class ErrorLocator {
  public:
   explicit ErrorLocator(unsigned max_depth) : max_depth_(max_depth) {}
 
-  const char* locate(const simdjson::padded_string& text) {
+  const char* locate(simdjson::padded_string_view text) {
     od::parser parser;
     auto doc_result = parser.iterate(text);
     if (doc_result.error()) return nullptr;
@@ -261,9 +266,29 @@ void read_json(std::string_view text, Submission& out, const ReadLimits& limits)
     }
     configured_depth = limits.max_depth + 1;
   }
-  simdjson::padded_string padded(text);
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end, so the text is copied into a
+  // padded buffer: for ordinary files one kept per thread (a new one per file was an allocation
+  // of the file's size every time), for large ones a buffer of their own.
+  thread_local std::unique_ptr<char[]> kept;
+  thread_local std::size_t kept_size = 0;
+  const std::size_t needed = text.size() + simdjson::SIMDJSON_PADDING;
+  std::unique_ptr<char[]> own;
+  char* buffer = nullptr;
+  if (needed <= kKeptJsonBuffer) {
+    if (kept_size < needed) {
+      kept = std::make_unique_for_overwrite<char[]>(kKeptJsonBuffer);
+      kept_size = kKeptJsonBuffer;
+    }
+    buffer = kept.get();
+  } else {
+    own = std::make_unique_for_overwrite<char[]>(needed);
+    buffer = own.get();
+  }
+  std::memcpy(buffer, text.data(), text.size());
+  std::memset(buffer + text.size(), 0, simdjson::SIMDJSON_PADDING);
+  simdjson::padded_string_view padded(buffer, text.size(), needed);
   dom::element root;
-  if (auto e = parser.parse(padded).get(root)) {
+  if (auto e = parser.parse(buffer, text.size(), false).get(root)) {
     const char* at = ErrorLocator(limits.max_depth + 1).locate(padded);
     SourcePos pos = position_of(std::string_view(padded.data(), padded.size()), at);
     out.errors.push_back({"", pos.line, pos.column, "JSON: " + describe(e)});

@@ -251,10 +251,11 @@ class Validator {
       wrong_type(id, "een bedrag in euro's (getal)");
       return;
     }
+    MoneyProblem p = convert_to_money(n);  // changes the node only when the amount is valid
+    if (p == MoneyProblem::none) return;
     std::string shown =
         n.kind == NodeKind::integer ? std::to_string(n.value.integer) : std::string(n.text);
-    MoneyProblem p = convert_to_money(n);
-    if (p != MoneyProblem::none) error(id, fmt::format("bedrag {} {}", shown, describe(p)));
+    error(id, fmt::format("bedrag {} {}", shown, describe(p)));
   }
 
   void check_per_year(NodeId id, Shape value_shape) {
@@ -470,7 +471,7 @@ void collect_unknown(const Document& doc, NodeId id, std::span<const Field> fiel
     const Node& n = doc.node(c);
     const Field* f = nullptr;
     for (const Field& candidate : fields) {
-      if (candidate.key == n.key) f = &candidate;
+      if (Document::same_key(candidate.key, n.key)) f = &candidate;
     }
     if (f != nullptr && f->shape != Shape::table && f->shape != Shape::array_of_tables) continue;
     if (base != 0) norm += '.';
