@@ -135,6 +135,9 @@ struct SandboxCore {
   /// Starts a budget; the memory budget is measured from what the state holds now. The budget's
   /// deadline is the earlier of its own and `outer_deadline` (the submission's time limit).
   void start_budget(const Budget& b);
+  /// The same, with the time now already read by the caller (run_pack reads the clock once per
+  /// rule: a rule's end is the next one's start).
+  void start_budget(const Budget& b, std::chrono::steady_clock::time_point now);
   void stop_budget();
   /// Charges `steps` to the instruction budget and checks the clock; false (and killed) when
   /// the budget is exhausted. Used by the hook and by long-running C functions.

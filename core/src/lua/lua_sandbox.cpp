@@ -66,6 +66,10 @@ SandboxCore& core(lua_State* L) {
 }
 
 void SandboxCore::start_budget(const Budget& b) {
+  start_budget(b, std::chrono::steady_clock::now());
+}
+
+void SandboxCore::start_budget(const Budget& b, std::chrono::steady_clock::time_point now) {
   budget_active = true;
   killed = false;
   memory_refused = false;
@@ -75,7 +79,7 @@ void SandboxCore::start_budget(const Budget& b) {
   unclocked = 0;
   instructions_limit = b.instructions;
   time_limit = b.time;
-  deadline = std::min(std::chrono::steady_clock::now() + b.time, outer_deadline);
+  deadline = std::min(now + b.time, outer_deadline);
   memory_budget = b.memory;
   memory_limit = used + b.memory;
   tune_hook();
@@ -1105,6 +1109,9 @@ void LuaSandbox::run_pack(int handle, const RulePack& pack, const Document& para
     params_ref = trace_params_ref;
   }
 
+  // The clock is read once per rule: the end of one rule is the start of the next (the
+  // deadline check, the budget and the rule's time all use it).
+  auto now = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < loaded.rules.size(); ++i) {
     const RuleDecl& decl = loaded.rules[i];
     if (!only_rule.empty() && decl.id != only_rule) continue;
@@ -1116,7 +1123,7 @@ void LuaSandbox::run_pack(int handle, const RulePack& pack, const Document& para
     r.source = decl.source;
     r.quote = decl.quote;
 
-    if (std::chrono::steady_clock::now() >= st.outer_deadline) {
+    if (now >= st.outer_deadline) {
       // The submission's time is spent: the rule is reported, not run.
       r.outcome = Outcome::error;
       r.message = fmt::format(
@@ -1133,12 +1140,11 @@ void LuaSandbox::run_pack(int handle, const RulePack& pack, const Document& para
     lua_rawgeti(L, LUA_REGISTRYINDEX, loaded.check_refs[i]);
     lua_rawgeti(L, LUA_REGISTRYINDEX, submission_ref);
     lua_rawgeti(L, LUA_REGISTRYINDEX, params_ref);
-    st.start_budget(st.limits.rule);
-    auto started = std::chrono::steady_clock::now();
+    st.start_budget(st.limits.rule, now);
+    auto started = now;
     int status = lua_pcall(L, 2, 1, base + 1);
-    r.nanoseconds = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                        std::chrono::steady_clock::now() - started)
-                        .count();
+    now = std::chrono::steady_clock::now();
+    r.nanoseconds = std::chrono::duration_cast<std::chrono::nanoseconds>(now - started).count();
     r.instructions = st.instructions_used;
     bool killed = st.killed || status == LUA_ERRMEM || (status != LUA_OK && st.memory_refused);
     st.stop_budget();
