@@ -36,6 +36,9 @@ struct Submission {
   std::string titel;
   std::string ingediend;  ///< "YYYY-MM-DD"
   bool has_begroting = false;
+  /// Validation found every key of the submission in the schema of submission-format.md, so a
+  /// pack with strict_keys has nothing to report and need not look again (false: not known).
+  bool keys_all_known = false;
 
   bool readable() const { return errors.empty(); }
 };

@@ -323,7 +323,7 @@ SubmissionReport Evaluator::evaluate(Submission& s, const PackChoice& choice, co
       continue;
     }
     // Reported only when there is something to report: a passing row would be noise.
-    if (pack->manifest.strict_keys) {
+    if (pack->manifest.strict_keys && !s.keys_all_known) {
       RuleResult keys = unknown_keys_result(s, *pack);
       if (keys.outcome != Outcome::pass) report.rules.push_back(std::move(keys));
     }

@@ -174,6 +174,8 @@ class Validator {
     check_table(doc_.root(), kRoot);
     if (!soort_.empty()) check_soort();
     summarise();
+    // check_table visits exactly the tables unknown_keys() walks (collect_unknown).
+    s_.keys_all_known = !unknown_seen_;
   }
 
  private:
@@ -220,8 +222,10 @@ class Validator {
   }
 
   void check_table(NodeId table, std::span<const Field> fields) {
+    std::uint32_t matched = 0;  // members with a key of `fields` (keys are unique per table)
     for (const Field& f : fields) {
       NodeId c = doc_.find(table, f.key);
+      if (c != kNoNode) ++matched;
       if (c == kNoNode) {
         bool required =
             f.required == Required::yes ||
@@ -238,6 +242,7 @@ class Validator {
       }
       check_value(c, f);
     }
+    if (matched != doc_.node(table).child_count) unknown_seen_ = true;
   }
 
   void wrong_type(NodeId at, std::string_view expected) {
@@ -420,6 +425,7 @@ class Validator {
   Submission& s_;
   Document& doc_;
   std::string_view soort_;
+  bool unknown_seen_ = false;  ///< a table had a member with a key not in its fields
 };
 
 }  // namespace

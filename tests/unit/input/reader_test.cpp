@@ -333,3 +333,38 @@ TEST_CASE("keys starting with __ are reserved", "[reader]") {
       SubmissionFormat::toml, "r.toml");
   CHECK(error_at(s, "aanvraag.__index") != nullptr);
 }
+
+TEST_CASE("validation knows when every key is in the schema, as unknown_keys does", "[input]") {
+  // A strict pack skips its walk for unknown keys when validation saw none (evaluator.cpp):
+  // keys_all_known must never be true where unknown_keys() would report something.
+  struct Case {
+    std::string text;
+    bool all_known;
+  };
+  const std::string plan = R"toml(
+[aanvraag]
+soort = "transformatieplan"
+regio = "IJsselland"
+titel = "Plan"
+ingediend = 2018-09-30
+periode = [2018, 2020]
+
+[[activiteit]]
+onderwerp = "Een"
+actielijnen = [1]
+)toml";
+  std::vector<Case> cases = {
+      {std::string(kInitiative), true},
+      {plan, true},
+      {std::string(kInitiative) + "partnrs = 1\n", false},               // in a table
+      {plan + "bijdrag = 100\n", false},                                    // in a list's table
+      {std::string(kInitiative) + "[extra]\nsleutel = 1\n", false},        // at the top
+  };
+  for (const auto& c : cases) {
+    Submission s = parse_submission(c.text, SubmissionFormat::toml, "s.toml");
+    INFO(c.text << all_errors(s));
+    REQUIRE(s.readable());
+    CHECK(s.keys_all_known == c.all_known);
+    CHECK(unknown_keys(s.doc, {}).empty() == c.all_known);
+  }
+}
