@@ -243,6 +243,11 @@ void register_bounded_table(lua_State* L);
 /// charge the budget as they work, so a pathological pattern cannot run unbounded inside C.
 void register_bounded_patterns(lua_State* L);
 
+// --- string.format (string_format.cpp) ---
+/// Replaces format in the string table at the top of the stack with a version that writes the
+/// common formats (%s, %d, %i, %%) directly and leaves the rest to Lua's own.
+void register_fast_format(lua_State* L);
+
 // --- values ---
 /// A short, metamethod-free description of a Lua value for messages ("tekst \"abc\"", "tabel").
 std::string describe_value(lua_State* L, int idx);

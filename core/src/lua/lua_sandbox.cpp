@@ -548,15 +548,30 @@ void build_environment(LuaSandbox::State& st) {
   lua_newtable(L);
   copy_fields(L, str, {"byte", "char", "format", "len", "lower", "rep", "reverse", "sub", "upper"});
   register_bounded_patterns(L);
-  freeze_in_place(L, -1, nullptr);
-  // Strings index the frozen table, and their metatable cannot be reached from rules.
+  register_fast_format(L);
+  // Also in the loaded string library, where Lua looks up a function's name for an error
+  // raised in a call that does not name it (pcall(string.format, ...)): "string.format".
+  lua_getfield(L, -1, "format");
+  lua_setfield(L, str, "format");
+  // Strings index a plain copy of the table ("x"):format(...) without going through a frozen
+  // table's two levels. Rules cannot reach that copy: indexing a string yields its functions,
+  // never the table, and the metatable of strings is hidden (__metatable below).
+  lua_newtable(L);
+  lua_pushnil(L);
+  while (lua_next(L, -3) != 0) {
+    lua_pushvalue(L, -2);
+    lua_insert(L, -2);
+    lua_rawset(L, -4);
+  }
+  int methods = lua_gettop(L);
+  freeze_in_place(L, -2, nullptr);
   lua_pushliteral(L, "");
   lua_getmetatable(L, -1);
-  lua_pushvalue(L, -3);
+  lua_pushvalue(L, methods);
   lua_setfield(L, -2, "__index");
   lua_pushliteral(L, "alleen-lezen");
   lua_setfield(L, -2, "__metatable");
-  lua_pop(L, 2);
+  lua_pop(L, 3);  // the metatable, "", the copy
   lua_setfield(L, env, "string");
 
   lua_newtable(L);

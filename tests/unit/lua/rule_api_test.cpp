@@ -416,3 +416,39 @@ TEST_CASE("money.per_year counts an amount for the whole period apart", "[rule-a
   INFO(r.message << r.detail);
   CHECK(r.outcome == Outcome::pass);
 }
+
+TEST_CASE("string.format writes the common formats itself and leaves the rest to Lua",
+          "[rule-api]") {
+  // string_format.cpp: %s, %d, %i and %% directly; everything else through Lua's str_format.
+  // Each line states what Lua 5.4's own string.format gives.
+  RuleResult r = run_check(R"lua(
+    local function eq(got, want)
+      if got ~= want then error(("kreeg [%q], verwacht [%q]"):format(got, want)) end
+    end
+    eq(("%s is %d%%"):format("post", -3), "post is -3%")
+    eq(string.format("%i/%s", 7, 12), "7/12")
+    eq(("%s"):format(math.mininteger), "-9223372036854775808")
+    eq(("€ %s;%s"):format("", "x"), "€ ;x")
+    eq(("a\0b%s"):format("c\0d"), "a\0bc\0d")
+    eq(("geen"):format(1, 2), "geen")
+    -- Through Lua's own function.
+    eq(("%5d|%-3s|"):format(3, "a"), "    3|a  |")
+    eq(("%.2f"):format(1.5), "1.50")
+    eq(("%s"):format(1.5), "1.5")
+    eq(("%d"):format(3.0), "3")
+    eq(("%s %s"):format(nil, true), "nil true")
+    eq(("%q"):format("x\n"), '"x\\\n"')
+    eq(("%x"):format(255), "ff")
+    local ok, err = pcall(string.format, "%d", 3.5)
+    assert(not ok and err:find("number has no integer representation"), err)
+    ok, err = pcall(string.format, "%s %s", "a")
+    assert(not ok and err:find("bad argument #3 to 'string.format'", 1, true), err)
+    ok, err = pcall(string.format, "abc%")  -- a lone % wants an argument
+    assert(not ok and err:find("bad argument #2 to 'string.format' (no value)", 1, true), err)
+    ok, err = pcall(string.format, {})
+    assert(not ok and err:find("bad argument #1 to 'string.format'", 1, true), err)
+    return pass("ok")
+  )lua");
+  INFO(r.message << "\n" << r.detail);
+  CHECK(r.outcome == Outcome::pass);
+}
