@@ -1127,10 +1127,11 @@ void LuaSandbox::run_pack(int handle, const RulePack& pack, const Document& para
   // The clock is read once per rule: the end of one rule is the start of the next (the
   // deadline check, the budget and the rule's time all use it).
   auto now = std::chrono::steady_clock::now();
+  out.reserve(out.size() + loaded.rules.size());
   for (std::size_t i = 0; i < loaded.rules.size(); ++i) {
     const RuleDecl& decl = loaded.rules[i];
     if (!only_rule.empty() && decl.id != only_rule) continue;
-    RuleResult r;
+    RuleResult& r = out.emplace_back();  // filled in place: a result is seven strings to move
     r.pack = pack.manifest.name;
     r.id = decl.id;
     r.title = decl.title;
@@ -1146,7 +1147,6 @@ void LuaSandbox::run_pack(int handle, const RulePack& pack, const Document& para
           "aanvraag samen langer dan {} ms.",
           st.outer_time_limit.count());
       r.detail = fmt::format("{}:{}: regel {}", decl.file, decl.line, decl.id);
-      out.push_back(std::move(r));
       continue;
     }
     int base = lua_gettop(L);
@@ -1222,7 +1222,6 @@ void LuaSandbox::run_pack(int handle, const RulePack& pack, const Document& para
       lua_settop(L, base);
     }
     if (killed) lua_gc(L, LUA_GCCOLLECT);
-    out.push_back(std::move(r));
   }
 
   if (trace_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, trace_ref);
