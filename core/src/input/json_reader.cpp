@@ -148,7 +148,9 @@ class DomConverter {
       std::string_view key = field.key;
       bool duplicate = false;
       if (seen_count < seen.size()) {
-        for (std::size_t i = 0; i < seen_count; ++i) duplicate = duplicate || seen[i] == key;
+        for (std::size_t i = 0; i < seen_count; ++i) {
+          duplicate = duplicate || Document::same_key(seen[i], key);
+        }
         seen[seen_count++] = key;
         if (seen_count == seen.size()) seen_set.insert(seen.begin(), seen.end());
       } else {

@@ -67,15 +67,14 @@ std::string_view Document::store(std::string_view s) {
 
 NodeId Document::add(NodeId parent, std::string_view key, NodeKind kind, SourcePos pos) {
   auto id = static_cast<NodeId>(nodes_.size());
-  Node n;
-  n.key = store(key);
+  std::string_view stored = store(key);
+  Node& n = nodes_.emplace_back();  // may move the vector: parent is looked up after
+  n.key = stored;
   n.kind = kind;
   n.pos = pos;
   n.parent = parent;
-  Node& p = nodes_[parent];
-  n.index = p.child_count;
-  nodes_.push_back(n);
-  Node& pp = nodes_[parent];  // push_back may have moved the vector
+  Node& pp = nodes_[parent];
+  n.index = pp.child_count;
   if (pp.last_child == kNoNode) {
     pp.first_child = id;
   } else {
