@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -47,10 +48,19 @@ extern const char kContentsPool; // registry: pooled contents tables D and their
 /// 2s-1 and K at 2s. Every D handed out for a submission is in `in_use` and goes back to `free`
 /// when the next one begins, when all views of the previous one are unreachable.
 struct ContentsPool {
-  std::unordered_map<std::string, std::vector<int>> free;  ///< shape -> free slots
-  std::vector<std::pair<std::vector<int>*, int>> in_use;   ///< (free list of its shape, slot)
-  int size = 0;                                            ///< slots made
-  std::string shape;                                       ///< scratch: the node being made
+  /// Shapes are looked up as string_views of `shape` (no std::string made per view).
+  struct ShapeHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::vector<int>, ShapeHash, std::equal_to<>> free;
+  std::vector<std::pair<std::vector<int>*, int>> in_use;  ///< (free list of its shape, slot)
+  int size = 0;                                           ///< slots made
+  /// Scratch: the shape of the node being made. A node with a longer shape is not pooled.
+  static constexpr std::size_t kMaxShape = 2048;
+  char shape[kMaxShape];
+  std::size_t shape_size = 0;
+  std::string_view shape_view() const { return {shape, shape_size}; }
 
   /// A free slot of `shape` (now in use), or 0.
   int take() noexcept;

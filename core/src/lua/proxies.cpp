@@ -39,7 +39,7 @@ const char kViewPool = 0;
 const char kContentsPool = 0;
 
 int ContentsPool::take() noexcept {
-  auto it = free.find(shape);
+  auto it = free.find(shape_view());
   if (it == free.end() || it->second.empty()) return 0;
   try {
     in_use.emplace_back(&it->second, it->second.back());
@@ -53,7 +53,9 @@ int ContentsPool::take() noexcept {
 int ContentsPool::add() noexcept {
   if (size >= kContentsPoolMax) return 0;
   try {
-    std::vector<int>& list = free[shape];
+    auto it = free.find(shape_view());
+    if (it == free.end()) it = free.emplace(std::string(shape_view()), std::vector<int>{}).first;
+    std::vector<int>& list = it->second;
     in_use.emplace_back(&list, size + 1);
   } catch (...) {
     return 0;
@@ -284,18 +286,26 @@ char member_class(const Node& parent, const Node& child) {
   return kPresent;
 }
 
-// The shape of a node for ContentsPool: its kind, and per member its class and (tables) key.
-void shape_of(const Document& doc, const Node& node, std::string& out) {
-  out.clear();
-  out += node.kind == NodeKind::array ? 'A' : 'T';
+// The shape of a node for ContentsPool: its kind, and per member its class and (tables) key,
+// written to `pool.shape`. False when it does not fit (the node is then not pooled).
+bool shape_of(const Document& doc, const Node& node, ContentsPool& pool) {
+  char* out = pool.shape;
+  char* const end = pool.shape + ContentsPool::kMaxShape;
+  const bool table = node.kind == NodeKind::table;
+  *out++ = table ? 'T' : 'A';
   for (NodeId c = node.first_child; c != kNoNode; c = doc.node(c).next_sibling) {
     const Node& child = doc.node(c);
-    out += member_class(node, child);
-    if (node.kind == NodeKind::table) {
-      out += child.key;
-      out += '\0';
+    std::size_t key = table ? child.key.size() : 0;
+    if (static_cast<std::size_t>(end - out) < key + 2) return false;
+    *out++ = member_class(node, child);
+    if (table) {
+      if (key != 0) std::memcpy(out, child.key.data(), key);  // an empty key may have no data
+      out += key;
+      *out++ = '\0';
     }
   }
+  pool.shape_size = static_cast<std::size_t>(out - pool.shape);
+  return true;
 }
 
 void make_document_proxy(lua_State* L, const ProxyKit& kit, const Document& doc, const Node& node,
@@ -312,13 +322,7 @@ bool push_eager_contents(lua_State* L, const ProxyKit& kit, const Document& doc,
   const bool table = node.kind == NodeKind::table;
   int slot = 0;
   bool reused = false;
-  if (pooled) {
-    try {
-      shape_of(doc, node, sc.contents.shape);
-    } catch (...) {
-      pooled = false;  // no memory for the shape: a D of its own
-    }
-  }
+  if (pooled) pooled = shape_of(doc, node, sc.contents);
   if (pooled) {
     slot = sc.contents.take();
     if (slot != 0) {
