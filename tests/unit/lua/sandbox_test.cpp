@@ -1,5 +1,6 @@
 // Hostile rule scripts (issue "Engine core", Tests): each gets outcome `error` with a clear
 // message, and every other rule and submission is still evaluated.
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include "support.h"
@@ -451,4 +452,37 @@ rule { id = "V-01", title = "v", severity = "blocking", source = "t", quote = "t
   CHECK(message(R"("titel_extra": null)") == "nil/2");
   CHECK(message(R"("titel_extra": "twee")") == "twee/3");
   CHECK(message(R"("titel_extra": null)") == "nil/2");
+}
+
+TEST_CASE("tables with an empty key or a very long shape are views like any other", "[sandbox]") {
+  // An empty member name, and a table whose shape (ContentsPool::kMaxShape) is too long to pool.
+  PackFixture f(R"lua(
+rule { id = "V-01", title = "v", severity = "blocking", source = "t", quote = "t",
+  check = function(s, p)
+    local i = s.initiatief
+    local n = 0
+    for _ in pairs(i.veel) do n = n + 1 end
+    return pass(("%s/%s/%d/%s"):format(tostring(i[""]), tostring(i.x), n,
+      tostring(i.veel.sleutel_nummer_0099_met_een_lange_naam)))
+  end }
+)lua");
+  auto message = [&](int round) {
+    std::string many;
+    for (int k = 0; k < 100; ++k) {
+      many += fmt::format("{}\"sleutel_nummer_{:04}_met_een_lange_naam\": {}", k == 0 ? "" : ", ",
+                          k, k + round);
+    }
+    std::string json = R"({"aanvraag": {"soort": "initiatief", "regio": "IJsselland",
+      "titel": "Test", "ingediend": "2020-04-14"},
+      "initiatief": {"thema": "ambulantisering", "gevraagd_bedrag": 30000, "": )" +
+                       std::to_string(round) + R"(, "x": "y", "veel": {)" + many + "}}}";
+    SubmissionReport r = f.run(json, SubmissionFormat::json);
+    const RuleResult* v = rule(r, "V-01");
+    REQUIRE(v != nullptr);
+    INFO(v->message << "\n" << v->detail);
+    REQUIRE(v->outcome == Outcome::pass);
+    return v->message;
+  };
+  CHECK(message(1) == "1/y/100/100");
+  CHECK(message(2) == "2/y/100/101");
 }
