@@ -218,6 +218,9 @@ inline constexpr int kHookInterval = 1000;
 /// metatable of the moved contents, e.g. to raise on unknown global names.
 void freeze_in_place(lua_State* L, int idx, const void* unknown_meta);
 bool is_proxy(lua_State* L, int idx);
+/// Pushes the contents D of the read-only table at idx and returns true, or pushes nothing and
+/// returns false when it is not one. D may still fill lazily (a metatable of its own).
+bool push_contents(lua_State* L, int idx);
 /// Pushes a read-only view of a document node: made whole at once for the submission being
 /// evaluated when it is small enough (kEagerViewNodes), filled on first use otherwise.
 void push_document_proxy(lua_State* L, const Document* doc, NodeId id);

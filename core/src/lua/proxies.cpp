@@ -38,6 +38,25 @@ const char kDataKey = 0;
 const char kViewPool = 0;
 const char kContentsPool = 0;
 
+// Pushes D (the contents of the proxy at idx) and returns true, or pushes nothing. A table is a
+// proxy when its metatable M holds a light userdata at kSlotNode (the node, or kDataKey for a
+// frozen table); rules cannot make one (light userdata do not exist in Lua code), and cannot
+// reach M at all (__metatable).
+bool push_contents(lua_State* L, int idx) {
+  if (!lua_getmetatable(L, idx)) return false;
+  if (lua_rawgeti(L, -1, kSlotNode) != LUA_TLIGHTUSERDATA) {
+    lua_pop(L, 2);
+    return false;
+  }
+  lua_pop(L, 1);
+  if (lua_rawgeti(L, -1, kSlotContents) != LUA_TTABLE) {
+    lua_pop(L, 2);
+    return false;
+  }
+  lua_remove(L, -2);
+  return true;
+}
+
 int ContentsPool::take() noexcept {
   auto it = free.find(shape_view());
   if (it == free.end() || it->second.empty()) return 0;
@@ -83,25 +102,6 @@ bool hidden_key(lua_State* L, int idx) {
   std::size_t len = 0;
   const char* s = lua_tolstring(L, idx, &len);
   return len >= 2 && s[0] == '_' && s[1] == '_';
-}
-
-// Pushes D (the contents of the proxy at idx) and returns true, or pushes nothing. A table is a
-// proxy when its metatable M holds a light userdata at kSlotNode (the node, or kDataKey for a
-// frozen table); rules cannot make one (light userdata do not exist in Lua code), and cannot
-// reach M at all (__metatable).
-bool push_contents(lua_State* L, int idx) {
-  if (!lua_getmetatable(L, idx)) return false;
-  if (lua_rawgeti(L, -1, kSlotNode) != LUA_TLIGHTUSERDATA) {
-    lua_pop(L, 2);
-    return false;
-  }
-  lua_pop(L, 1);
-  if (lua_rawgeti(L, -1, kSlotContents) != LUA_TTABLE) {
-    lua_pop(L, 2);
-    return false;
-  }
-  lua_remove(L, -2);
-  return true;
 }
 
 // The document being evaluated now that owns `node`, or nullptr: a view of a document that is

@@ -1054,6 +1054,15 @@ int l_filled(lua_State* L) {
 int l_missing(lua_State* L) {
   luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 2);
+  // The keys are usually a list the script made at load time, frozen since: read its contents
+  // directly rather than through the view's metamethods for every key.
+  if (push_contents(L, 2)) {
+    if (lua_getmetatable(L, 3)) {
+      lua_settop(L, 2);  // contents that fill lazily: read through the view
+    } else {
+      lua_replace(L, 2);
+    }
+  }
   lua_newtable(L);  // 3: the result
   lua_Integer n = luaL_len(L, 2);
   lua_Integer found = 0;
