@@ -205,7 +205,9 @@ class DomConverter {
         doc.node(id).value.real = d;
         // The shortest text that reads back as this double: the decimal the file wrote, for any
         // amount with up to 15 significant digits, so money stays exact.
-        doc.node(id).text = doc.store(fmt::format("{}", d));
+        char shortest[40];
+        auto written = fmt::format_to_n(shortest, sizeof shortest, "{}", d);
+        doc.node(id).text = doc.store(std::string_view(shortest, written.out - shortest));
         break;
       }
       case dom::element_type::BOOL:
