@@ -113,7 +113,12 @@ class Document {
   /// Source file name (for messages) and format.
   std::string source_name;
 
+  /// Whether a member name starting with "__" was added (the validation refuses those, as the
+  /// Lua side keeps its bookkeeping under such names; it walks the tree only when one was).
+  bool has_underscore_key() const { return underscore_key_; }
+
  private:
+  bool underscore_key_ = false;
   std::vector<Node> nodes_;
   std::deque<std::string> strings_;  // stable storage for large strings
   std::vector<std::unique_ptr<char[]>> blocks_;

@@ -163,7 +163,7 @@ class Validator {
   explicit Validator(Submission& s) : s_(s), doc_(s.doc) {}
 
   void run() {
-    check_reserved_keys(doc_.root());
+    if (doc_.has_underscore_key()) check_reserved_keys(doc_.root());
     NodeId aanvraag = doc_.find(doc_.root(), "aanvraag");
     if (aanvraag != kNoNode && doc_.node(aanvraag).kind == NodeKind::table) {
       NodeId soort = doc_.find(aanvraag, "soort");

@@ -68,6 +68,7 @@ std::string_view Document::store(std::string_view s) {
 NodeId Document::add(NodeId parent, std::string_view key, NodeKind kind, SourcePos pos) {
   auto id = static_cast<NodeId>(nodes_.size());
   std::string_view stored = store(key);
+  if (key.size() >= 2 && key[0] == '_' && key[1] == '_') underscore_key_ = true;
   Node& n = nodes_.emplace_back();  // may move the vector: parent is looked up after
   n.key = stored;
   n.kind = kind;
