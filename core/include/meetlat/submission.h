@@ -43,8 +43,14 @@ struct Submission {
   bool readable() const { return errors.empty(); }
 };
 
+/// Bytes past the end of a text that a reader may read when it is told they are there
+/// (parse_submission's `readable_after`): the JSON parser reads in blocks and needs this much
+/// room (simdjson's padding). read_regular_file leaves it, zeroed, behind the file's contents.
+inline constexpr std::size_t kInputPadding = 64;
+
 /// Reads a whole regular file of at most `max_bytes`. Refuses directories, FIFOs, devices and
-/// anything larger, with a Dutch message (without the path: callers name the file).
+/// anything larger, with a Dutch message (without the path: callers name the file). The string
+/// has room for kInputPadding more bytes (its capacity), so that it can be parsed in place.
 Expected<std::string> read_regular_file(const std::string& path, std::size_t max_bytes);
 
 /// The format a file name implies: ".toml" or ".json"; nullopt for anything else.
@@ -52,8 +58,10 @@ std::optional<SubmissionFormat> format_of(std::string_view file_name);
 
 /// Parses and validates a submission held in memory. Never throws for bad input: problems end up
 /// in `errors`, all of them where the format allows (a syntax error stops that file's parse).
+/// `readable_after`: how many bytes after the end of `text` may be read (kInputPadding or more
+/// lets the JSON reader parse the text where it is instead of copying it first).
 Submission parse_submission(std::string_view text, SubmissionFormat format, std::string name,
-                            const ReadLimits& limits = {});
+                            const ReadLimits& limits = {}, std::size_t readable_after = 0);
 
 /// Reads, parses and validates a submission file.
 Submission read_submission(const std::string& path, const ReadLimits& limits = {});
@@ -61,7 +69,8 @@ Submission read_submission(const std::string& path, const ReadLimits& limits = {
 namespace detail {
 // The readers fill `out.doc` and append to `out.errors`; exposed for the unit tests.
 void read_toml(std::string_view text, Submission& out, const ReadLimits& limits);
-void read_json(std::string_view text, Submission& out, const ReadLimits& limits);
+void read_json(std::string_view text, Submission& out, const ReadLimits& limits,
+               std::size_t readable_after = 0);
 /// Fills in line and column of errors in a JSON submission that only have a key path.
 void locate_json_errors(std::string_view text, InputErrors& errors);
 /// Checks nesting depth of TOML text before it reaches toml++; returns an error when too deep.

@@ -39,10 +39,13 @@ Expected<std::string> read_regular_file(const std::string& path, std::size_t max
         fmt::format("bestand is te groot ({} bytes; de grens is {} bytes)", st.st_size, max_bytes)};
   }
   std::string data;
-  data.resize(static_cast<std::size_t>(st.st_size));
+  // The padding is made part of the string while reading (zeroed) and cut off after, so that it
+  // stays behind the contents, within the capacity (kInputPadding).
+  const auto size = static_cast<std::size_t>(st.st_size);
+  data.resize(size + kInputPadding);
   std::size_t got = 0;
-  while (got < data.size()) {
-    ssize_t n = ::read(fd, data.data() + got, data.size() - got);
+  while (got < size) {
+    ssize_t n = ::read(fd, data.data() + got, size - got);
     if (n < 0) {
       if (errno == EINTR) continue;
       int e = errno;
@@ -74,7 +77,7 @@ std::optional<SubmissionFormat> format_of(std::string_view name) {
 }
 
 Submission parse_submission(std::string_view text, SubmissionFormat format, std::string name,
-                            const ReadLimits& limits) {
+                            const ReadLimits& limits, std::size_t readable_after) {
   Submission s;
   s.file = std::move(name);
   s.format = format;
@@ -88,7 +91,7 @@ Submission parse_submission(std::string_view text, SubmissionFormat format, std:
   if (format == SubmissionFormat::toml) {
     detail::read_toml(text, s, limits);
   } else {
-    detail::read_json(text, s, limits);
+    detail::read_json(text, s, limits, readable_after);
   }
   if (s.errors.empty()) validate_submission(s);
   if (format == SubmissionFormat::json) detail::locate_json_errors(text, s.errors);
@@ -116,7 +119,7 @@ Submission read_submission(const std::string& path, const ReadLimits& limits) {
     s.errors.push_back({"", 0, 0, text.error().message});
     return s;
   }
-  return parse_submission(*text, *format, path, limits);
+  return parse_submission(*text, *format, path, limits, text->capacity() - text->size());
 }
 
 }  // namespace meetlat

@@ -258,7 +258,8 @@ std::string json_pointer(std::string_view path) {
 
 }  // namespace
 
-void read_json(std::string_view text, Submission& out, const ReadLimits& limits) {
+void read_json(std::string_view text, Submission& out, const ReadLimits& limits,
+               std::size_t readable_after) {
   // One parser per thread: simdjson reuses its buffers between documents.
   thread_local dom::parser parser;
   thread_local unsigned configured_depth = 0;
@@ -270,15 +271,19 @@ void read_json(std::string_view text, Submission& out, const ReadLimits& limits)
     }
     configured_depth = limits.max_depth + 1;
   }
-  // simdjson reads up to SIMDJSON_PADDING bytes past the end, so the text is copied into a
-  // padded buffer: for ordinary files one kept per thread (a new one per file was an allocation
-  // of the file's size every time), for large ones a buffer of their own.
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end. A text with that room behind it
+  // (read_regular_file leaves it) is parsed where it is; any other is copied into a padded
+  // buffer: for ordinary files one kept per thread (a new one per file was an allocation of the
+  // file's size every time), for large ones a buffer of their own.
+  static_assert(kInputPadding >= simdjson::SIMDJSON_PADDING);
   thread_local std::unique_ptr<char[]> kept;
   thread_local std::size_t kept_size = 0;
   const std::size_t needed = text.size() + simdjson::SIMDJSON_PADDING;
   std::unique_ptr<char[]> own;
   char* buffer = nullptr;
-  if (needed <= kKeptJsonBuffer) {
+  if (readable_after >= simdjson::SIMDJSON_PADDING) {
+    buffer = const_cast<char*>(text.data());  // simdjson only reads it
+  } else if (needed <= kKeptJsonBuffer) {
     if (kept_size < needed) {
       kept = std::make_unique_for_overwrite<char[]>(kKeptJsonBuffer);
       kept_size = kKeptJsonBuffer;
@@ -288,8 +293,10 @@ void read_json(std::string_view text, Submission& out, const ReadLimits& limits)
     own = std::make_unique_for_overwrite<char[]>(needed);
     buffer = own.get();
   }
-  std::memcpy(buffer, text.data(), text.size());
-  std::memset(buffer + text.size(), 0, simdjson::SIMDJSON_PADDING);
+  if (buffer != text.data()) {
+    std::memcpy(buffer, text.data(), text.size());
+    std::memset(buffer + text.size(), 0, simdjson::SIMDJSON_PADDING);
+  }
   simdjson::padded_string_view padded(buffer, text.size(), needed);
   dom::element root;
   if (auto e = parser.parse(buffer, text.size(), false).get(root)) {
