@@ -217,8 +217,10 @@ void push_key(lua_State* L, const Node& parent, const Node& c) {
 // needs only these; a new metatable pushes the rest itself (make_metatable).
 struct ProxyKit {
   int base;  // first of kSlots stack slots
+  SandboxCore* sc = nullptr;
   static constexpr int kSlots = 4;
   void push(lua_State* L, bool tracing) {
+    sc = &core(L);
     luaL_checkstack(L, kSlots + 12, nullptr);
     base = lua_gettop(L) + 1;
     lua_pushliteral(L, "__index");  // base + 0
@@ -317,7 +319,7 @@ void make_document_proxy(lua_State* L, const ProxyKit& kit, const Document& doc,
 // list K. Returns whether a member was deferred (D then needs the lazy metatable).
 bool push_eager_contents(lua_State* L, const ProxyKit& kit, const Document& doc, const Node& node,
                          bool pooled) {
-  SandboxCore& sc = core(L);
+  SandboxCore& sc = *kit.sc;
   luaL_checkstack(L, 8, nullptr);
   const bool table = node.kind == NodeKind::table;
   int slot = 0;
@@ -403,7 +405,7 @@ void make_document_proxy(lua_State* L, const ProxyKit& kit, const Document& doc,
                          bool eager = false) {
   // P and M come from the pool when the node belongs to the submission being evaluated (all its
   // views die with it); a pooled M gets only the three fields that differ.
-  SandboxCore& sc = core(L);
+  SandboxCore& sc = *kit.sc;
   bool pooled = sc.pooled_document != nullptr && sc.pooled_document->owns(&node);
   bool reuse = pooled && sc.pool_next <= sc.pool_size;
   if (reuse) {
