@@ -19,6 +19,13 @@ local function describe(uren, tarief, weken)
   return ("%s uur × %s × %s weken"):format(number_nl(uren), euro(tarief), number_nl(weken))
 end
 
+-- Waar een verschil over gaat: het bedrag van dat jaar, of de post zelf als die geen bedrag
+-- heeft (dan is {} geen deel van de aanvraag en heeft het geen sleutelpad).
+local function where(post, year)
+  if post.bedrag ~= nil then return path(post.bedrag, year) end
+  return path(post, "bedrag")
+end
+
 local function post_label(post)
   if post.categorie then
     return ("'%s' (%s)"):format(post.omschrijving or "?", post.categorie)
@@ -43,12 +50,6 @@ rule {
       if calc ~= nil then
         checked = checked + 1
         local bedrag = post.bedrag or {}
-        -- Waar een verschil over gaat: het bedrag van dat jaar, of de post zelf als die geen
-        -- bedrag heeft (dan is {} geen deel van de aanvraag en heeft het geen sleutelpad).
-        local function where(year)
-          if post.bedrag ~= nil then return path(post.bedrag, year) end
-          return path(post, "bedrag")
-        end
         if calc.uren_per_week == nil or calc.tarief == nil or calc.weken == nil then
           f:add(("Post %s: de berekening is onvolledig; geef uren_per_week, tarief en weken.")
             :format(post_label(post)), path(calc))
@@ -66,7 +67,7 @@ rule {
               f:add(("Post %s %d: %s = %s, begroot is %s (verschil %s).")
                 :format(post_label(post), year, describe(calc.uren_per_week, calc.tarief, weken),
                         euro(computed), euro(stated), euro(math.abs(computed - stated))),
-                where(year))
+                where(post, year))
             end
           end
         end
@@ -107,6 +108,11 @@ local function amounts_in(text)
   end
 end
 
+-- De tekst van een uitspraak, voor in een bericht (alleen als er iets te melden is).
+local function quoted_text(u)
+  return u.tekst and (" Tekst: “" .. u.tekst .. "”") or ""
+end
+
 local function euros(list)
   local shown = {}
   for i, cents in ipairs(list) do shown[i] = nl.euro(cents) end
@@ -130,24 +136,23 @@ rule {
     local f = findings()
     for _, u in ipairs(b.uitspraak) do
       local post, n = find_post(b, u)
-      -- De tekst van de uitspraak, voor in een bericht (alleen als er iets te melden is).
-      local function quote() return u.tekst and (" Tekst: “" .. u.tekst .. "”") or "" end
       -- Het bedrag van een uitspraak is overgenomen uit haar tekst: de tekst moet het noemen.
       if u.tekst ~= nil and u.bedrag ~= nil then
         local named = amounts_in(u.tekst)
         if #named > 0 and not contains(named, u.bedrag) then
           f:add(("Uitspraak over post '%s': de tekst noemt %s, maar bij de uitspraak staat %s. "
             .. "Neem het bedrag over zoals het in de tekst staat.%s")
-            :format(u.post or "?", euros(named), euro(u.bedrag), quote()), path(u, "bedrag"))
+            :format(u.post or "?", euros(named), euro(u.bedrag), quoted_text(u)), path(u, "bedrag"))
         end
       end
       if post == nil then
         f:add(("Uitspraak over post '%s'%s: zo'n post staat niet in de begroting.%s")
-          :format(u.post or "?", u.categorie and (" (" .. u.categorie .. ")") or "", quote()),
+          :format(u.post or "?", u.categorie and (" (" .. u.categorie .. ")") or "",
+                  quoted_text(u)),
           path(u, "post"))
       elseif n > 1 then
         f:add(("Uitspraak over post '%s': %d posten heten zo; noem de categorie.%s")
-          :format(u.post, n, quote()), path(u))
+          :format(u.post, n, quoted_text(u)), path(u))
       else
         local bedrag = post.bedrag or {}
         local compared, what
@@ -167,7 +172,7 @@ rule {
           end
           f:add(("Uitspraak over post %s: de tekst noemt %s, de begroting %s %s (verschil %s).%s")
             :format(post_label(post), euro(u.bedrag), euro(compared), what,
-                    euro(math.abs(compared - u.bedrag)), quote()),
+                    euro(math.abs(compared - u.bedrag)), quoted_text(u)),
             path(u, "bedrag"))
         end
         local calc = u.berekening
@@ -177,14 +182,14 @@ rule {
             or (post.berekening and weeks_in(post.berekening.weken, year))
           if calc.uren_per_week == nil or calc.tarief == nil or weken == nil then
             f:add(("Uitspraak over post %s: de berekening in de tekst is niet na te rekenen "
-              .. "(uren, tarief of weken ontbreekt).%s"):format(post_label(post), quote()),
+              .. "(uren, tarief of weken ontbreekt).%s"):format(post_label(post), quoted_text(u)),
               path(calc))
           else
             local computed = money.mul(calc.tarief, calc.uren_per_week, weken)
             if computed ~= u.bedrag then
               f:add(("Uitspraak over post %s: de berekening in de tekst (%s) geeft %s, niet %s."
                 .. "%s"):format(post_label(post), describe(calc.uren_per_week, calc.tarief, weken),
-                                euro(computed), euro(u.bedrag), quote()),
+                                euro(computed), euro(u.bedrag), quoted_text(u)),
                 path(u, "berekening"))
             end
           end
