@@ -60,10 +60,11 @@ rule {
           local check_years = per_year_weeks and years(calc.weken) or years(bedrag)
           local same = not per_year_weeks and money.mul(calc.tarief, calc.uren_per_week, calc.weken)
           for _, year in ipairs(check_years) do
-            local weken = weeks_in(calc.weken, year)
-            local computed = same or money.mul(calc.tarief, calc.uren_per_week, weken)
+            local computed = same
+              or money.mul(calc.tarief, calc.uren_per_week, weeks_in(calc.weken, year))
             local stated = bedrag[year] or 0
             if computed ~= stated then
+              local weken = weeks_in(calc.weken, year)
               f:add(("Post %s %d: %s = %s, begroot is %s (verschil %s).")
                 :format(post_label(post), year, describe(calc.uren_per_week, calc.tarief, weken),
                         euro(computed), euro(stated), euro(math.abs(computed - stated))),
