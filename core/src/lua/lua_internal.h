@@ -186,10 +186,6 @@ struct SandboxCore {
 /// A submission of at most this many nodes gets all its views when evaluation starts.
 inline constexpr std::size_t kEagerViewNodes = 20000;
 
-/// Texts longer than this (Lua's short-string limit, LUAI_MAXSHORTLEN) are made into Lua strings
-/// on first read even in an eagerly made view: a long string is an allocation and a copy, and
-/// most long texts of a submission are read by no rule.
-inline constexpr std::size_t kEagerTextBytes = 40;
 
 /// charge() reads the clock at least once per this many steps.
 inline constexpr std::uint64_t kClockEvery = 256;

@@ -271,21 +271,14 @@ bool is_leaf(const Document& doc, const Node& node) {
   return true;
 }
 
-// How D holds a member of a node made at once: the value (kPresent), nothing until it is read
-// (kDeferred: a long text of a table), or nothing (kAbsent: a null, which rules see as missing).
+// How D holds a member of a node made at once: the value (kPresent), or nothing (kAbsent: a
+// null, which rules see as missing). (Leaving long texts out until read was tried: the look-ups
+// of absent members through D's lazy metatable cost what it saved; bench/README.md.)
 constexpr char kPresent = 'p';
-constexpr char kDeferred = 'd';
 constexpr char kAbsent = 'n';
 
-char member_class(const Node& parent, const Node& child) {
-  if (child.kind == NodeKind::null) return kAbsent;
-  // Long texts (toelichting, omschrijving) are mostly read by no rule, and a long Lua string is
-  // an allocation and a copy: they are made on first read (lazy_index).
-  if (parent.kind == NodeKind::table && child.kind == NodeKind::string &&
-      child.text.size() > kEagerTextBytes) {
-    return kDeferred;
-  }
-  return kPresent;
+char member_class(const Node& child) {
+  return child.kind == NodeKind::null ? kAbsent : kPresent;
 }
 
 // The shape of a node for ContentsPool: its kind, and per member its class and (tables) key,
@@ -299,7 +292,7 @@ bool shape_of(const Document& doc, const Node& node, ContentsPool& pool) {
     const Node& child = doc.node(c);
     std::size_t key = table ? child.key.size() : 0;
     if (static_cast<std::size_t>(end - out) < key + 2) return false;
-    *out++ = member_class(node, child);
+    *out++ = member_class(child);
     if (table) {
       if (key != 0) std::memcpy(out, child.key.data(), key);  // an empty key may have no data
       out += key;
@@ -314,10 +307,9 @@ void make_document_proxy(lua_State* L, const ProxyKit& kit, const Document& doc,
                          bool eager);
 
 // Pushes the contents D of `node` made at once, every member and the views of its tables and
-// lists included (but see member_class). For the submission being evaluated, D comes from the
-// contents pool when an earlier node had the same shape; a new one joins the pool with its key
-// list K. Returns whether a member was deferred (D then needs the lazy metatable).
-bool push_eager_contents(lua_State* L, const ProxyKit& kit, const Document& doc, const Node& node,
+// lists included. For the submission being evaluated, D comes from the contents pool when an
+// earlier node had the same shape; a new one joins the pool with its key list K.
+void push_eager_contents(lua_State* L, const ProxyKit& kit, const Document& doc, const Node& node,
                          bool pooled) {
   SandboxCore& sc = *kit.sc;
   luaL_checkstack(L, 8, nullptr);
@@ -350,13 +342,11 @@ bool push_eager_contents(lua_State* L, const ProxyKit& kit, const Document& doc,
   const int d = lua_gettop(L) - 1;
   const int k = d + 1;
   const bool keys_known = reused && table;
-  bool deferred = false;
   int j = 0;
   for (NodeId c = node.first_child; c != kNoNode; c = doc.node(c).next_sibling) {
     const Node& child = doc.node(c);
     ++j;
-    char cls = member_class(node, child);
-    if (cls == kAbsent) continue;
+    if (member_class(child) == kAbsent) continue;
     if (keys_known) {
       lua_rawgeti(L, k, j);
     } else {
@@ -365,16 +355,6 @@ bool push_eager_contents(lua_State* L, const ProxyKit& kit, const Document& doc,
         lua_pushvalue(L, -1);
         lua_rawseti(L, k, j);
       }
-    }
-    if (cls == kDeferred) {
-      deferred = true;
-      if (reused) {
-        lua_pushnil(L);  // a text the previous owner read and cached: not this node's
-        lua_rawset(L, d);
-      } else {
-        lua_pop(L, 1);
-      }
-      continue;
     }
     if (child.is_container()) {
       make_document_proxy(L, kit, doc, child, true);
@@ -394,7 +374,6 @@ bool push_eager_contents(lua_State* L, const ProxyKit& kit, const Document& doc,
     lua_rawseti(L, kit.base + 3, 2 * slot);
   }
   lua_settop(L, d);
-  return deferred;
 }
 
 // Pushes a proxy P for `node` with its M and D. Made at once (`eager`): the whole subtree now
@@ -415,7 +394,7 @@ void make_document_proxy(lua_State* L, const ProxyKit& kit, const Document& doc,
   }
   bool lazy = false;  // D needs its lazy metatable
   if (eager) {
-    lazy = push_eager_contents(L, kit, doc, node, pooled);
+    push_eager_contents(L, kit, doc, node, pooled);
   } else {
     int narr = node.kind == NodeKind::array ? static_cast<int>(node.child_count) : 0;
     int nrec = node.kind == NodeKind::table ? static_cast<int>(node.child_count) : 0;

@@ -364,8 +364,8 @@ rule { id = "A-02", title = "b", severity = "blocking", source = "t", quote = "t
 
 namespace {
 
-// An initiative whose [initiatief] holds `thema`, a long `toelichting` (longer than a short Lua
-// string, so its view makes it on first read) and a list of tables.
+// An initiative whose [initiatief] holds `thema`, a long `toelichting` (longer than Lua's short
+// strings) and a list of tables.
 std::string initiative_with(const std::string& thema, const std::string& toelichting,
                             const std::string& partners) {
   return std::string(kInitiative) + "toelichting = \"" + toelichting + "\"\n" + "thema_extra = \"" +
@@ -376,8 +376,8 @@ std::string initiative_with(const std::string& thema, const std::string& toelich
 
 TEST_CASE("views made from pooled contents show only their own submission", "[sandbox]") {
   // The contents of a view are reused by the next submission with the same shape (proxies.cpp,
-  // ContentsPool). A rule reads a long text directly in one submission (so it is cached in the
-  // contents) and through pairs in the next: each must see its own text and values.
+  // ContentsPool). A rule reads a long text directly in one submission and through pairs in the
+  // next, in a table of the same shape: each must see its own text and values.
   PackFixture f(R"lua(
 rule { id = "V-01", title = "v", severity = "blocking", source = "t", quote = "t",
   check = function(s, p)
