@@ -38,17 +38,18 @@ extern const char kDataKey;      // M[kSlotNode] of a frozen table (a proxy of n
 // submission, and the array part is the cheapest place to set them).
 inline constexpr int kSlotContents = 1;  ///< M[1] = D, the contents
 inline constexpr int kSlotNode = 2;      ///< M[2] = the const Node* shown, or &kDataKey
-extern const char kContentsPool; // registry: pooled contents tables D and their key lists K
+extern const char kViewPool;      // registry: the pool of views (ViewPool)
 
-/// Contents tables D of a submission's views, kept for the next submission by shape. A shape
-/// (proxies.cpp, shape_of) is a node's kind and, per member, its key and whether D holds it;
-/// a D made for one shape holds exactly those keys, so a later node of the same shape (the
-/// next plan's begroting posts, its activities) overwrites its values in place instead of
-/// building a new table: no allocation, no new keys, no Lua string made for a key (its key list
-/// K, in member order, is kept beside it). Slot s of the registry table kContentsPool holds D at
-/// 2s-1 and K at 2s. Every D handed out for a submission is in `in_use` and goes back to `free`
-/// when the next one begins, when all views of the previous one are unreachable.
-struct ContentsPool {
+/// Views of a submission's tables and lists, kept for the next submission by shape. A shape
+/// (proxies.cpp, shape_of) is a view's mode, a node's kind and, per member, its key and whether
+/// D holds it; a view made for one shape has exactly those keys in its contents D, so a later
+/// node of the same shape (the next plan's begroting posts, its activities) reuses the view: its
+/// P, M and D stay, M gets the node and D the values (no new tables, no new keys, no Lua string
+/// made for a key: the key list K, in member order, is kept beside it). Slot s of the registry
+/// table kViewPool holds P, M, D and K at 4s-3 … 4s (kPooledParts). Every view handed out for a
+/// submission is in `in_use` and goes back to `free` when the next one begins, when all views of
+/// the previous one are unreachable.
+struct ViewPool {
   /// Shapes are looked up as string_views of `shape` (no std::string made per view).
   struct ShapeHash {
     using is_transparent = void;
@@ -136,15 +137,11 @@ struct SandboxCore {
   std::vector<RecordedOutcome> outcomes;
   std::vector<const Document*> live_documents;
 
-  // Views of the submission being evaluated all become garbage when it ends, so their empty
-  // proxy P and metatable M (the part of a view that does not depend on the node) are kept in a
-  // pool (registry kViewPool) and reused by the next submission: a view then costs its contents
-  // D and three fields instead of two new tables with seven. Parameters' views live on and never
-  // come from the pool. pool_next is the next shell to hand out (1-based).
+  // Views of the submission being evaluated all become garbage when it ends, so they are kept
+  // in a pool (ViewPool) and reused by the next submission. Parameters' views live on and never
+  // come from the pool, nor do the lazily made views of a very large submission.
   const Document* pooled_document = nullptr;
-  int pool_next = 1;
-  int pool_size = 0;
-  ContentsPool contents;  ///< the D tables of those views, by shape
+  ViewPool views;
 
   // Filled by rule{} while a pack loads.
   struct PendingRule {
@@ -190,11 +187,10 @@ inline constexpr std::size_t kEagerViewNodes = 20000;
 /// charge() reads the clock at least once per this many steps.
 inline constexpr std::uint64_t kClockEvery = 256;
 
-/// At most this many view shells are pooled (a submission with more containers makes the rest new).
-inline constexpr int kViewPoolMax = 4096;
-
-/// At most this many contents tables are pooled (ContentsPool).
-inline constexpr int kContentsPoolMax = 8192;
+/// At most this many views are pooled (a submission with more tables and lists makes the rest new).
+inline constexpr int kViewPoolMax = 8192;
+/// What a slot of the pool holds: P, M, D and K.
+inline constexpr int kPooledParts = 4;
 
 /// Blocks from this size on are tracked in SandboxCore::large_live (64 KiB).
 inline constexpr std::size_t kLargeAllocation = std::size_t{1} << 16;

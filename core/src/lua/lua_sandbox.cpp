@@ -1051,8 +1051,7 @@ void LuaSandbox::begin_submission(const Document& doc) {
   st.submission = &doc;
   st.live_documents.push_back(&doc);
   st.pooled_document = &doc;
-  st.pool_next = 1;
-  st.contents.release();  // the previous submission's views are unreachable now
+  st.views.release();  // the previous submission's views are unreachable now
   auto make = [&](lua_State* S) {
     push_document_proxy(S, &doc, doc.root());
     st.submission_ref = luaL_ref(S, LUA_REGISTRYINDEX);

@@ -36,7 +36,6 @@ const char kDocPairs = 0;
 const char kTraceIndex = 0;
 const char kDataKey = 0;
 const char kViewPool = 0;
-const char kContentsPool = 0;
 
 // Pushes D (the contents of the proxy at idx) and returns true, or pushes nothing. A table is a
 // proxy when its metatable M holds a light userdata at kSlotNode (the node, or kDataKey for a
@@ -57,7 +56,7 @@ bool push_contents(lua_State* L, int idx) {
   return true;
 }
 
-int ContentsPool::take() noexcept {
+int ViewPool::take() noexcept {
   auto it = free.find(shape_view());
   if (it == free.end() || it->second.empty()) return 0;
   try {
@@ -69,8 +68,8 @@ int ContentsPool::take() noexcept {
   return in_use.back().second;
 }
 
-int ContentsPool::add() noexcept {
-  if (size >= kContentsPoolMax) return 0;
+int ViewPool::add() noexcept {
+  if (size >= kViewPoolMax) return 0;
   try {
     auto it = free.find(shape_view());
     if (it == free.end()) it = free.emplace(std::string(shape_view()), std::vector<int>{}).first;
@@ -82,12 +81,12 @@ int ContentsPool::add() noexcept {
   return ++size;
 }
 
-void ContentsPool::release() noexcept {
+void ViewPool::release() noexcept {
   for (auto& [list, slot] : in_use) {
     try {
       list->push_back(slot);
     } catch (...) {
-      // Out of memory: the slot is no longer handed out; its tables stay in kContentsPool.
+      // Out of memory: the slot is no longer handed out; its tables stay in kViewPool.
     }
   }
   in_use.clear();
@@ -218,7 +217,7 @@ void push_key(lua_State* L, const Node& parent, const Node& c) {
 struct ProxyKit {
   int base;  // first of kSlots stack slots
   SandboxCore* sc = nullptr;
-  static constexpr int kSlots = 4;
+  static constexpr int kSlots = 3;
   void push(lua_State* L, bool tracing) {
     sc = &core(L);
     luaL_checkstack(L, kSlots + 12, nullptr);
@@ -229,8 +228,7 @@ struct ProxyKit {
     } else {
       lua_pushnil(L);
     }
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &kViewPool);      // base + 2
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &kContentsPool);  // base + 3
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &kViewPool);  // base + 2
   }
   void pop(lua_State* L) const { lua_settop(L, base - 1); }
 };
@@ -281,12 +279,14 @@ char member_class(const Node& child) {
   return child.kind == NodeKind::null ? kAbsent : kPresent;
 }
 
-// The shape of a node for ContentsPool: its kind, and per member its class and (tables) key,
-// written to `pool.shape`. False when it does not fit (the node is then not pooled).
-bool shape_of(const Document& doc, const Node& node, ContentsPool& pool) {
+// The shape of a node for ViewPool: the mode of its view (`mode`: 'v', or 't' while tracing,
+// when M's __index records reads), its kind, and per member its class and (tables) key, written
+// to `pool.shape`. False when it does not fit (the node is then not pooled).
+bool shape_of(const Document& doc, const Node& node, ViewPool& pool, char mode) {
   char* out = pool.shape;
-  char* const end = pool.shape + ContentsPool::kMaxShape;
+  char* const end = pool.shape + ViewPool::kMaxShape;
   const bool table = node.kind == NodeKind::table;
+  *out++ = mode;
   *out++ = table ? 'T' : 'A';
   for (NodeId c = node.first_child; c != kNoNode; c = doc.node(c).next_sibling) {
     const Node& child = doc.node(c);
@@ -306,52 +306,23 @@ bool shape_of(const Document& doc, const Node& node, ContentsPool& pool) {
 void make_document_proxy(lua_State* L, const ProxyKit& kit, const Document& doc, const Node& node,
                          bool eager);
 
-// Pushes the contents D of `node` made at once, every member and the views of its tables and
-// lists included. For the submission being evaluated, D comes from the contents pool when an
-// earlier node had the same shape; a new one joins the pool with its key list K.
-void push_eager_contents(lua_State* L, const ProxyKit& kit, const Document& doc, const Node& node,
-                         bool pooled) {
-  SandboxCore& sc = *kit.sc;
-  luaL_checkstack(L, 8, nullptr);
-  const bool table = node.kind == NodeKind::table;
-  int slot = 0;
-  bool reused = false;
-  if (pooled) pooled = shape_of(doc, node, sc.contents);
-  if (pooled) {
-    slot = sc.contents.take();
-    if (slot != 0) {
-      lua_rawgeti(L, kit.base + 3, 2 * slot - 1);  // D
-      lua_rawgeti(L, kit.base + 3, 2 * slot);      // K
-      // A slot whose tables were never stored (Lua ran out of memory in between) is not reused.
-      reused = lua_istable(L, -2) && lua_istable(L, -1);
-      if (!reused) lua_pop(L, 2);
-    } else {
-      slot = sc.contents.add();
-    }
-  }
-  if (!reused) {
-    int narr = node.kind == NodeKind::array ? static_cast<int>(node.child_count) : 0;
-    int nrec = table ? static_cast<int>(node.child_count) : 0;
-    lua_createtable(L, narr, nrec);  // D
-    if (slot != 0 && table) {
-      lua_createtable(L, static_cast<int>(node.child_count), 0);  // K
-    } else {
-      lua_pushnil(L);  // no K: an array's keys are its indices
-    }
-  }
-  const int d = lua_gettop(L) - 1;
-  const int k = d + 1;
-  const bool keys_known = reused && table;
+// Sets D[key] = value for every member of `node` (D at d), the views of its tables and lists
+// made at once. With `keys` (a table at k) holding the keys of an earlier node of the same shape,
+// member j's key is keys[j]; with an empty table at k, the keys are recorded there; with nil at
+// k they are only pushed.
+void fill_contents(lua_State* L, const ProxyKit& kit, const Document& doc, const Node& node,
+                   int d, int k, bool keys_known) {
+  const bool record = !keys_known && node.kind == NodeKind::table && !lua_isnil(L, k);
   int j = 0;
   for (NodeId c = node.first_child; c != kNoNode; c = doc.node(c).next_sibling) {
     const Node& child = doc.node(c);
     ++j;
     if (member_class(child) == kAbsent) continue;
-    if (keys_known) {
+    if (keys_known && node.kind == NodeKind::table) {
       lua_rawgeti(L, k, j);
     } else {
       push_key(L, node, child);
-      if (table && !lua_isnil(L, k)) {
+      if (record) {
         lua_pushvalue(L, -1);
         lua_rawseti(L, k, j);
       }
@@ -363,41 +334,79 @@ void push_eager_contents(lua_State* L, const ProxyKit& kit, const Document& doc,
     }
     lua_rawset(L, d);
   }
-  if (slot != 0 && !reused) {
-    if (!table) {
-      lua_pop(L, 1);
-      lua_createtable(L, 0, 0);  // an empty K marks the slot as stored
-    }
-    lua_pushvalue(L, d);
-    lua_rawseti(L, kit.base + 3, 2 * slot - 1);
-    lua_pushvalue(L, k);
-    lua_rawseti(L, kit.base + 3, 2 * slot);
-  }
-  lua_settop(L, d);
 }
 
-// Pushes a proxy P for `node` with its M and D. Made at once (`eager`): the whole subtree now
-// (push_eager_contents). Otherwise D gets every scalar member of a table at once; members that
-// are tables or lists, and the items of a list that holds tables, become views on first use,
-// through D's lazy metatable.
+// Pushes a view of `node` of the submission being evaluated, made at once, from the pool of
+// views (ViewPool) when an earlier node had the same shape: its P, M and D are reused, M
+// gets the new node and D the new values. A new view joins the pool. False (nothing pushed) when
+// the node's shape is too long to pool.
+bool push_pooled_view(lua_State* L, const ProxyKit& kit, const Document& doc, const Node& node) {
+  ViewPool& pool = kit.sc->views;
+  if (!shape_of(doc, node, pool, lua_isnil(L, kit.base + 1) ? 'v' : 't')) return false;
+  luaL_checkstack(L, 10, nullptr);
+  const int base = lua_gettop(L);
+  int slot = pool.take();
+  if (slot != 0) {
+    for (int i = 0; i < kPooledParts; ++i) lua_rawgeti(L, kit.base + 2, kPooledParts * slot - 3 + i);
+    // P, M, D, K; a slot whose tables were never stored (Lua ran out of memory in between) is
+    // not reused.
+    if (lua_istable(L, base + 1) && lua_istable(L, base + 4)) {
+      lua_pushlightuserdata(L, const_cast<Node*>(&node));
+      lua_rawseti(L, base + 2, kSlotNode);
+      fill_contents(L, kit, doc, node, base + 3, base + 4, true);
+      lua_settop(L, base + 1);
+      return true;
+    }
+    lua_settop(L, base);
+  } else {
+    slot = pool.add();
+  }
+  lua_createtable(L, 0, 0);  // P
+  int narr = node.kind == NodeKind::array ? static_cast<int>(node.child_count) : 0;
+  int nrec = node.kind == NodeKind::table ? static_cast<int>(node.child_count) : 0;
+  lua_createtable(L, narr, nrec);                                   // D
+  lua_createtable(L, node.kind == NodeKind::table ? narr + nrec : 0, 0);  // K
+  if (slot == 0) {  // the pool is full: a view of its own
+    lua_pushnil(L);
+    lua_replace(L, base + 3);
+  }
+  fill_contents(L, kit, doc, node, base + 2, base + 3, false);
+  make_metatable(L, kit, base + 2, node);  // M
+  lua_pushvalue(L, -1);
+  lua_setmetatable(L, base + 1);
+  if (slot != 0) {
+    const int parts[kPooledParts] = {base + 1, base + 4, base + 2, base + 3};  // P, M, D, K
+    for (int i = 0; i < kPooledParts; ++i) {
+      lua_pushvalue(L, parts[i]);
+      lua_rawseti(L, kit.base + 2, kPooledParts * slot - 3 + i);
+    }
+  }
+  lua_settop(L, base + 1);
+  return true;
+}
+
+// Pushes a proxy P for `node` with its M and D. Made at once (`eager`): the whole subtree now,
+// from the pool of views for the submission being evaluated. Otherwise D gets every scalar
+// member of a table at once; members that are tables or lists, and the items of a list that
+// holds tables, become views on first use, through D's lazy metatable.
 void make_document_proxy(lua_State* L, const ProxyKit& kit, const Document& doc, const Node& node,
                          bool eager = false) {
-  // P and M come from the pool when the node belongs to the submission being evaluated (all its
-  // views die with it); a pooled M gets only the three fields that differ.
   SandboxCore& sc = *kit.sc;
-  bool pooled = sc.pooled_document != nullptr && sc.pooled_document->owns(&node);
-  bool reuse = pooled && sc.pool_next <= sc.pool_size;
-  if (reuse) {
-    lua_rawgeti(L, kit.base + 2, sc.pool_next++);  // P, with its M
-  } else {
-    lua_createtable(L, 0, 0);  // P
+  if (eager && sc.pooled_document != nullptr && sc.pooled_document->owns(&node) &&
+      push_pooled_view(L, kit, doc, node)) {
+    return;
   }
-  bool lazy = false;  // D needs its lazy metatable
+  luaL_checkstack(L, 8, nullptr);
+  lua_createtable(L, 0, 0);  // P
+  bool lazy = false;         // D needs its lazy metatable
+  int narr = node.kind == NodeKind::array ? static_cast<int>(node.child_count) : 0;
+  int nrec = node.kind == NodeKind::table ? static_cast<int>(node.child_count) : 0;
   if (eager) {
-    push_eager_contents(L, kit, doc, node, pooled);
+    lua_createtable(L, narr, nrec);  // D
+    lua_pushnil(L);                  // no key list
+    fill_contents(L, kit, doc, node, lua_gettop(L) - 1, lua_gettop(L), false);
+    lua_pop(L, 1);
   } else {
-    int narr = node.kind == NodeKind::array ? static_cast<int>(node.child_count) : 0;
-    int nrec = node.kind == NodeKind::table ? static_cast<int>(node.child_count) : 0;
     bool leaf = is_leaf(doc, node);
     lazy = !leaf;
     lua_createtable(L, narr, leaf ? nrec : nrec + 1);  // D
@@ -419,20 +428,9 @@ void make_document_proxy(lua_State* L, const ProxyKit& kit, const Document& doc,
     lua_rawgetp(L, LUA_REGISTRYINDEX, &kLazyMeta);
     lua_setmetatable(L, d);  // D makes views of its tables and lists on first use
   }
-  if (reuse) {
-    lua_getmetatable(L, d - 1);  // M
-    set_view_fields(L, kit, d, node);
-    lua_settop(L, d - 1);  // P
-    return;
-  }
   make_metatable(L, kit, d, node);
   lua_setmetatable(L, d - 1);  // P's metatable = M
   lua_settop(L, d - 1);        // D stays reachable through M only
-  if (pooled && sc.pool_size < kViewPoolMax) {
-    lua_pushvalue(L, -1);
-    lua_rawseti(L, kit.base + 2, ++sc.pool_size);
-    sc.pool_next = sc.pool_size + 1;
-  }
 }
 
 void push_scalar(lua_State* L, const Node& n) {
@@ -808,8 +806,6 @@ void register_proxy_support(lua_State* L) {
   lua_rawsetp(L, LUA_REGISTRYINDEX, &kLazyMeta);
   lua_newtable(L);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &kViewPool);
-  lua_newtable(L);
-  lua_rawsetp(L, LUA_REGISTRYINDEX, &kContentsPool);
 }
 
 std::string describe_value(lua_State* L, int idx) {
