@@ -21,8 +21,8 @@ cp -u "$corpus"/mixed/*.toml "$corpus/toml/"
 cp -u "$corpus"/mixed/*.json "$corpus/json/"
 
 echo "== in-process, one thread"
-./build-bench/meetlat_bench --dir "$corpus/mixed" --format toml --repeat 3
-./build-bench/meetlat_bench --dir "$corpus/mixed" --format json --repeat 3
+./build-bench/meetlat_bench --dir "$corpus/mixed" --format toml --repeat 5
+./build-bench/meetlat_bench --dir "$corpus/mixed" --format json --repeat 5
 echo "== meetlat check, --jobs 1 and 2"
 python3 bench/measure_cli.py build-bench/meetlat "$corpus/toml" --repeat 3
 python3 bench/measure_cli.py build-bench/meetlat "$corpus/json" --repeat 5

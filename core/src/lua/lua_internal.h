@@ -38,7 +38,7 @@ extern const char kDataKey;      // M[kSlotNode] of a frozen table (a proxy of n
 // submission, and the array part is the cheapest place to set them).
 inline constexpr int kSlotContents = 1;  ///< M[1] = D, the contents
 inline constexpr int kSlotNode = 2;      ///< M[2] = the const Node* shown, or &kDataKey
-extern const char kViewPool;      // registry: the pool of views (ViewPool)
+extern const char kViewPool;             // registry: the pool of views (ViewPool)
 
 /// Views of a submission's tables and lists, kept for the next submission by shape. A shape
 /// (proxies.cpp, shape_of) is a view's mode, a node's kind and, per member, its key and whether
@@ -182,7 +182,6 @@ struct SandboxCore {
 
 /// A submission of at most this many nodes gets all its views when evaluation starts.
 inline constexpr std::size_t kEagerViewNodes = 20000;
-
 
 /// charge() reads the clock at least once per this many steps.
 inline constexpr std::uint64_t kClockEvery = 256;

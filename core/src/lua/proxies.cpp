@@ -125,8 +125,8 @@ const Node* node_of(lua_State* L, int d_idx, const Document** doc_out) {
 // The document and node shown by the proxy at p_idx (M[kSlotNode] of its metatable), or nullptr.
 const Node* node_of_view(lua_State* L, int p_idx, const Document** doc_out) {
   if (!lua_getmetatable(L, p_idx)) return nullptr;
-  const void* slot = lua_rawgeti(L, -1, kSlotNode) == LUA_TLIGHTUSERDATA ? lua_touserdata(L, -1)
-                                                                          : nullptr;
+  const void* slot =
+      lua_rawgeti(L, -1, kSlotNode) == LUA_TLIGHTUSERDATA ? lua_touserdata(L, -1) : nullptr;
   const auto* node = slot != &kDataKey ? static_cast<const Node*>(slot) : nullptr;
   lua_pop(L, 2);
   *doc_out = live_document_of(L, node);
@@ -310,8 +310,8 @@ void make_document_proxy(lua_State* L, const ProxyKit& kit, const Document& doc,
 // made at once. With `keys` (a table at k) holding the keys of an earlier node of the same shape,
 // member j's key is keys[j]; with an empty table at k, the keys are recorded there; with nil at
 // k they are only pushed.
-void fill_contents(lua_State* L, const ProxyKit& kit, const Document& doc, const Node& node,
-                   int d, int k, bool keys_known) {
+void fill_contents(lua_State* L, const ProxyKit& kit, const Document& doc, const Node& node, int d,
+                   int k, bool keys_known) {
   const bool record = !keys_known && node.kind == NodeKind::table && !lua_isnil(L, k);
   int j = 0;
   for (NodeId c = node.first_child; c != kNoNode; c = doc.node(c).next_sibling) {
@@ -347,7 +347,8 @@ bool push_pooled_view(lua_State* L, const ProxyKit& kit, const Document& doc, co
   const int base = lua_gettop(L);
   int slot = pool.take();
   if (slot != 0) {
-    for (int i = 0; i < kPooledParts; ++i) lua_rawgeti(L, kit.base + 2, kPooledParts * slot - 3 + i);
+    for (int i = 0; i < kPooledParts; ++i)
+      lua_rawgeti(L, kit.base + 2, kPooledParts * slot - 3 + i);
     // P, M, D, K; a slot whose tables were never stored (Lua ran out of memory in between) is
     // not reused.
     if (lua_istable(L, base + 1) && lua_istable(L, base + 4)) {
@@ -364,7 +365,7 @@ bool push_pooled_view(lua_State* L, const ProxyKit& kit, const Document& doc, co
   lua_createtable(L, 0, 0);  // P
   int narr = node.kind == NodeKind::array ? static_cast<int>(node.child_count) : 0;
   int nrec = node.kind == NodeKind::table ? static_cast<int>(node.child_count) : 0;
-  lua_createtable(L, narr, nrec);                                   // D
+  lua_createtable(L, narr, nrec);                                         // D
   lua_createtable(L, node.kind == NodeKind::table ? narr + nrec : 0, 0);  // K
   if (slot == 0) {  // the pool is full: a view of its own
     lua_pushnil(L);

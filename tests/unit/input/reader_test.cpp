@@ -356,9 +356,9 @@ actielijnen = [1]
   std::vector<Case> cases = {
       {std::string(kInitiative), true},
       {plan, true},
-      {std::string(kInitiative) + "partnrs = 1\n", false},               // in a table
-      {plan + "bijdrag = 100\n", false},                                    // in a list's table
-      {std::string(kInitiative) + "[extra]\nsleutel = 1\n", false},        // at the top
+      {std::string(kInitiative) + "partnrs = 1\n", false},           // in a table
+      {plan + "bijdrag = 100\n", false},                             // in a list's table
+      {std::string(kInitiative) + "[extra]\nsleutel = 1\n", false},  // at the top
   };
   for (const auto& c : cases) {
     Submission s = parse_submission(c.text, SubmissionFormat::toml, "s.toml");

@@ -401,10 +401,12 @@ rule { id = "V-01", title = "v", severity = "blocking", source = "t", quote = "t
 )lua");
   const std::string text_a(60, 'a');
   const std::string text_b(60, 'b');
-  const std::string two = "[[initiatief.partner]]\nnaam = \"P1\"\nrol = \"trekker\"\n"
-                          "[[initiatief.partner]]\nnaam = \"P2\"\nrol = \"lid\"\n";
-  const std::string two_other = "[[initiatief.partner]]\nnaam = \"Q1\"\nrol = \"lid\"\n"
-                                "[[initiatief.partner]]\nnaam = \"Q2\"\nrol = \"trekker\"\n";
+  const std::string two =
+      "[[initiatief.partner]]\nnaam = \"P1\"\nrol = \"trekker\"\n"
+      "[[initiatief.partner]]\nnaam = \"P2\"\nrol = \"lid\"\n";
+  const std::string two_other =
+      "[[initiatief.partner]]\nnaam = \"Q1\"\nrol = \"lid\"\n"
+      "[[initiatief.partner]]\nnaam = \"Q2\"\nrol = \"trekker\"\n";
   const std::string one_short = "[[initiatief.partner]]\nnaam = \"R1\"\n";
 
   auto message = [&](const std::string& text) {
