@@ -14,8 +14,9 @@
 // kEagerViewNodes) is made into views in one pass when its evaluation starts; a larger one
 // lazily: a leaf (a per-year table, a list of strings or numbers) and a table's scalar members
 // when the view is made, its tables and lists through D's own metatable (kLazyMeta) on first
-// use, so that the rule reading them pays. P and M of a submission's views come from a pool and
-// are reused by the next submission (make_document_proxy). bench/README.md has the measurements.
+// use, so that the rule reading them pays. The views made in one pass come from a pool and are
+// reused by a later node of exactly the same shape (ViewPool, push_pooled_view): the view keeps
+// its tables and gets the new node and values. bench/README.md has the measurements.
 #include <fmt/format.h>
 
 #include <cstring>
