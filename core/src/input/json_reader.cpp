@@ -276,18 +276,14 @@ void read_json(std::string_view text, Submission& out, const ReadLimits& limits,
   // buffer: for ordinary files one kept per thread (a new one per file was an allocation of the
   // file's size every time), for large ones a buffer of their own.
   static_assert(kInputPadding >= simdjson::SIMDJSON_PADDING);
-  thread_local std::unique_ptr<char[]> kept;
-  thread_local std::size_t kept_size = 0;
+  thread_local std::unique_ptr<char[]> kept;  // kKeptJsonBuffer bytes once made
   const std::size_t needed = text.size() + simdjson::SIMDJSON_PADDING;
   std::unique_ptr<char[]> own;
   char* buffer = nullptr;
   if (readable_after >= simdjson::SIMDJSON_PADDING) {
     buffer = const_cast<char*>(text.data());  // simdjson only reads it
   } else if (needed <= kKeptJsonBuffer) {
-    if (kept_size < needed) {
-      kept = std::make_unique_for_overwrite<char[]>(kKeptJsonBuffer);
-      kept_size = kKeptJsonBuffer;
-    }
+    if (!kept) kept = std::make_unique_for_overwrite<char[]>(kKeptJsonBuffer);
     buffer = kept.get();
   } else {
     own = std::make_unique_for_overwrite<char[]>(needed);

@@ -225,7 +225,6 @@ class Validator {
     std::uint32_t matched = 0;  // members with a key of `fields` (keys are unique per table)
     for (const Field& f : fields) {
       NodeId c = doc_.find(table, f.key);
-      if (c != kNoNode) ++matched;
       if (c == kNoNode) {
         bool required =
             f.required == Required::yes ||
@@ -240,6 +239,7 @@ class Validator {
         }
         continue;
       }
+      ++matched;
       check_value(c, f);
     }
     if (matched != doc_.node(table).child_count) unknown_seen_ = true;

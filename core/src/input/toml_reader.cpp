@@ -25,9 +25,9 @@ namespace detail {
 namespace {
 
 #if defined(__SSE2__)
-// Bytes [p, end) sixteen at a time (SSE2 is part of every x86-64 CPU): the first whose bit is set
-// in the 16-byte mask `hit` returns, or nullptr when a block has none; the tail is left to the
-// caller's byte loop.
+// Bytes [p, end) sixteen at a time (SSE2 is part of every x86-64 CPU): returns the first byte
+// `hit` marks in its block, or the start of the last, shorter block, which the caller's byte loop
+// finishes.
 template <typename Hit>
 const char* scan16(const char* p, const char* end, Hit hit) {
   for (; end - p >= 16; p += 16) {

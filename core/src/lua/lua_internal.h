@@ -78,10 +78,9 @@ struct ViewPool {
   std::size_t shape_size = 0;
   std::string_view shape_view() const { return {shape, shape_size}; }
 
-  /// A free slot of `shape` (now in use), or 0.
-  int take() noexcept;
-  /// A new slot for `shape` (in use), or 0 when the pool is full.
-  int add() noexcept;
+  /// The slot for the node whose shape is in `shape`, now in use: a free one of that shape
+  /// (`reused` true), else a new one, or 0 when the pool is full.
+  int acquire(bool& reused) noexcept;
   /// Everything in use is free again (a new submission begins).
   void release() noexcept;
 };

@@ -235,8 +235,7 @@ void release_block(void* ptr, std::size_t size) {
 #endif
 }
 
-void* resize_block(void* ptr, std::size_t old, std::size_t nsize) {
-  (void)old;
+void* resize_block(void* ptr, std::size_t nsize) {
   // malloc has jemalloc's fast path; realloc(nullptr, n) and mallocx do not.
   if (ptr == nullptr) return std::malloc(nsize);
   return std::realloc(ptr, nsize);
@@ -266,7 +265,7 @@ void* sandbox_alloc(void* ud, void* ptr, std::size_t osize, std::size_t nsize) {
     }
     return nullptr;
   }
-  void* p = resize_block(ptr, old, nsize);
+  void* p = resize_block(ptr, nsize);
   if (p == nullptr) return nullptr;
   c->used = c->used - old + nsize;
   if (old >= kLargeAllocation || nsize >= kLargeAllocation) track_large(c, old, nsize);
@@ -553,25 +552,19 @@ void build_environment(LuaSandbox::State& st) {
   // raised in a call that does not name it (pcall(string.format, ...)): "string.format".
   lua_getfield(L, -1, "format");
   lua_setfield(L, str, "format");
-  // Strings index a plain copy of the table ("x"):format(...) without going through a frozen
-  // table's two levels. Rules cannot reach that copy: indexing a string yields its functions,
-  // never the table, and the metatable of strings is hidden (__metatable below).
-  lua_newtable(L);
-  lua_pushnil(L);
-  while (lua_next(L, -3) != 0) {
-    lua_pushvalue(L, -2);
-    lua_insert(L, -2);
-    lua_rawset(L, -4);
-  }
+  freeze_in_place(L, -1, nullptr);
+  // Strings index the frozen table's contents, so ("x"):format(...) does not go through its two
+  // levels. Rules cannot reach the contents: indexing a string yields its functions, never the
+  // table, and the metatable of strings is hidden (__metatable below).
+  push_contents(L, -1);
   int methods = lua_gettop(L);
-  freeze_in_place(L, -2, nullptr);
   lua_pushliteral(L, "");
   lua_getmetatable(L, -1);
   lua_pushvalue(L, methods);
   lua_setfield(L, -2, "__index");
   lua_pushliteral(L, "alleen-lezen");
   lua_setfield(L, -2, "__metatable");
-  lua_pop(L, 3);  // the metatable, "", the copy
+  lua_pop(L, 3);  // the metatable, "", the contents
   lua_setfield(L, env, "string");
 
   lua_newtable(L);

@@ -57,27 +57,21 @@ bool push_contents(lua_State* L, int idx) {
   return true;
 }
 
-int ViewPool::take() noexcept {
-  auto it = free.find(shape_view());
-  if (it == free.end() || it->second.empty()) return 0;
-  try {
-    in_use.emplace_back(&it->second, it->second.back());
-  } catch (...) {
-    return 0;
-  }
-  it->second.pop_back();
-  return in_use.back().second;
-}
-
-int ViewPool::add() noexcept {
-  if (size >= kViewPoolMax) return 0;
+int ViewPool::acquire(bool& reused) noexcept {
+  reused = false;
   try {
     auto it = free.find(shape_view());
+    if (it != free.end() && !it->second.empty()) {
+      in_use.emplace_back(&it->second, it->second.back());
+      it->second.pop_back();
+      reused = true;
+      return in_use.back().second;
+    }
+    if (size >= kViewPoolMax) return 0;
     if (it == free.end()) it = free.emplace(std::string(shape_view()), std::vector<int>{}).first;
-    std::vector<int>& list = it->second;
-    in_use.emplace_back(&list, size + 1);
+    in_use.emplace_back(&it->second, size + 1);
   } catch (...) {
-    return 0;
+    return 0;  // no memory for the bookkeeping: a view of its own
   }
   return ++size;
 }
@@ -212,52 +206,57 @@ void push_key(lua_State* L, const Node& parent, const Node& c) {
   }
 }
 
-// What every new proxy needs, pushed once on the stack so that making many proxies in a row
-// (filling a list) does not look the same things up again for each one. A view from the pool
-// needs only these; a new metatable pushes the rest itself (make_metatable).
+// What making views needs, pushed once on the stack so that making many views in a row (a
+// submission, a list) does not look the same things up again for each one.
 struct ProxyKit {
   int base;  // first of kSlots stack slots
   SandboxCore* sc = nullptr;
-  static constexpr int kSlots = 3;
-  void push(lua_State* L, bool tracing) {
+  bool tracing = false;
+  static constexpr int kSlots = 2;
+  int trace_index() const { return base; }  ///< __index of views while tracing (nil otherwise)
+  int pool() const { return base + 1; }     ///< the registry table kViewPool
+  void push(lua_State* L, bool trace) {
     sc = &core(L);
+    tracing = trace;
     luaL_checkstack(L, kSlots + 12, nullptr);
     base = lua_gettop(L) + 1;
-    lua_pushliteral(L, "__index");  // base + 0
-    if (tracing) {                  // base + 1: __index while tracing
+    if (tracing) {
       lua_rawgetp(L, LUA_REGISTRYINDEX, &kTraceIndex);
     } else {
       lua_pushnil(L);
     }
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &kViewPool);  // base + 2
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &kViewPool);
   }
   void pop(lua_State* L) const { lua_settop(L, base - 1); }
 };
 
-// Pushes a new metatable M for the contents D at d_idx (absolute) showing `node`.
-// The fields of M (on top of the stack) that differ from view to view: __index (D, the VM's fast
-// path, or the tracing function), D itself and the node. Set on a new M and on a pooled one.
-void set_view_fields(lua_State* L, const ProxyKit& kit, int d_idx, const Node& node) {
-  lua_pushvalue(L, kit.base + 0);
-  lua_pushvalue(L, lua_isnil(L, kit.base + 1) ? d_idx : kit.base + 1);
-  lua_rawset(L, -3);
-  lua_pushvalue(L, d_idx);
-  lua_rawseti(L, -2, kSlotContents);
-  lua_pushlightuserdata(L, const_cast<Node*>(&node));
-  lua_rawseti(L, -2, kSlotNode);
-}
-
-void make_metatable(lua_State* L, const ProxyKit& kit, int d_idx, const Node& node) {
+// Pushes the metatable M of a read-only table whose contents D are at d_idx: __index the value
+// at index_idx (D itself, the VM's fast path, or the tracing function), writes refused, # and
+// pairs by the registry's functions under len_key and pairs_key, M itself hidden; and in its
+// array slots D and `shown` (the node of a document view, or &kDataKey for a frozen table).
+void push_readonly_metatable(lua_State* L, int index_idx, int d_idx, const void* shown,
+                             const void* len_key, const void* pairs_key) {
   lua_createtable(L, 2, 5);
-  set_view_fields(L, kit, d_idx, node);
+  lua_pushvalue(L, index_idx);
+  lua_setfield(L, -2, "__index");
   lua_rawgetp(L, LUA_REGISTRYINDEX, &kRoNewindex);
   lua_setfield(L, -2, "__newindex");
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &kDocLen);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, len_key);
   lua_setfield(L, -2, "__len");
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &kDocPairs);
+  lua_rawgetp(L, LUA_REGISTRYINDEX, pairs_key);
   lua_setfield(L, -2, "__pairs");
   lua_pushliteral(L, "alleen-lezen");
   lua_setfield(L, -2, "__metatable");
+  lua_pushvalue(L, d_idx);
+  lua_rawseti(L, -2, kSlotContents);
+  lua_pushlightuserdata(L, const_cast<void*>(shown));
+  lua_rawseti(L, -2, kSlotNode);
+}
+
+// Pushes the metatable M of a view of `node` whose contents D are at d_idx (absolute).
+void make_metatable(lua_State* L, const ProxyKit& kit, int d_idx, const Node& node) {
+  push_readonly_metatable(L, kit.tracing ? kit.trace_index() : d_idx, d_idx, &node, &kDocLen,
+                          &kDocPairs);
 }
 
 void push_scalar(lua_State* L, const Node& n);
@@ -343,15 +342,17 @@ void fill_contents(lua_State* L, const ProxyKit& kit, const Document& doc, const
 // the node's shape is too long to pool.
 bool push_pooled_view(lua_State* L, const ProxyKit& kit, const Document& doc, const Node& node) {
   ViewPool& pool = kit.sc->views;
-  if (!shape_of(doc, node, pool, lua_isnil(L, kit.base + 1) ? 'v' : 't')) return false;
+  if (!shape_of(doc, node, pool, kit.tracing ? 't' : 'v')) return false;
   luaL_checkstack(L, 10, nullptr);
   const int base = lua_gettop(L);
-  int slot = pool.take();
-  if (slot != 0) {
-    for (int i = 0; i < kPooledParts; ++i)
-      lua_rawgeti(L, kit.base + 2, kPooledParts * slot - 3 + i);
+  bool reused = false;
+  const int slot = pool.acquire(reused);
+  if (reused) {
+    for (int i = 0; i < kPooledParts; ++i) {
+      lua_rawgeti(L, kit.pool(), kPooledParts * slot - 3 + i);
+    }
     // P, M, D, K; a slot whose tables were never stored (Lua ran out of memory in between) is
-    // not reused.
+    // made again below.
     if (lua_istable(L, base + 1) && lua_istable(L, base + 4)) {
       lua_pushlightuserdata(L, const_cast<Node*>(&node));
       lua_rawseti(L, base + 2, kSlotNode);
@@ -360,17 +361,15 @@ bool push_pooled_view(lua_State* L, const ProxyKit& kit, const Document& doc, co
       return true;
     }
     lua_settop(L, base);
-  } else {
-    slot = pool.add();
   }
   lua_createtable(L, 0, 0);  // P
   int narr = node.kind == NodeKind::array ? static_cast<int>(node.child_count) : 0;
   int nrec = node.kind == NodeKind::table ? static_cast<int>(node.child_count) : 0;
-  lua_createtable(L, narr, nrec);                                         // D
-  lua_createtable(L, node.kind == NodeKind::table ? narr + nrec : 0, 0);  // K
-  if (slot == 0) {  // the pool is full: a view of its own
-    lua_pushnil(L);
-    lua_replace(L, base + 3);
+  lua_createtable(L, narr, nrec);  // D
+  if (slot != 0) {
+    lua_createtable(L, nrec, 0);  // K
+  } else {
+    lua_pushnil(L);  // the pool is full: a view of its own, no key list
   }
   fill_contents(L, kit, doc, node, base + 2, base + 3, false);
   make_metatable(L, kit, base + 2, node);  // M
@@ -380,7 +379,7 @@ bool push_pooled_view(lua_State* L, const ProxyKit& kit, const Document& doc, co
     const int parts[kPooledParts] = {base + 1, base + 4, base + 2, base + 3};  // P, M, D, K
     for (int i = 0; i < kPooledParts; ++i) {
       lua_pushvalue(L, parts[i]);
-      lua_rawseti(L, kit.base + 2, kPooledParts * slot - 3 + i);
+      lua_rawseti(L, kit.pool(), kPooledParts * slot - 3 + i);
     }
   }
   lua_settop(L, base + 1);
@@ -757,21 +756,7 @@ void freeze_in_place(lua_State* L, int idx, const void* unknown_meta) {
     lua_rawgetp(L, LUA_REGISTRYINDEX, unknown_meta);
     lua_setmetatable(L, d);
   }
-  lua_createtable(L, 2, 5);  // M
-  lua_pushvalue(L, d);
-  lua_setfield(L, -2, "__index");
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &kRoNewindex);
-  lua_setfield(L, -2, "__newindex");
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &kFrozenLen);
-  lua_setfield(L, -2, "__len");
-  lua_rawgetp(L, LUA_REGISTRYINDEX, &kFrozenPairs);
-  lua_setfield(L, -2, "__pairs");
-  lua_pushliteral(L, "alleen-lezen");
-  lua_setfield(L, -2, "__metatable");
-  lua_pushvalue(L, d);
-  lua_rawseti(L, -2, kSlotContents);
-  lua_pushlightuserdata(L, const_cast<char*>(&kDataKey));  // a proxy, of no document
-  lua_rawseti(L, -2, kSlotNode);
+  push_readonly_metatable(L, d, d, &kDataKey, &kFrozenLen, &kFrozenPairs);  // of no document
   lua_setmetatable(L, idx);
   lua_pop(L, 1);  // D
 }
