@@ -341,18 +341,7 @@ TEST_CASE("validation knows when every key is in the schema, as unknown_keys doe
     std::string text;
     bool all_known;
   };
-  const std::string plan = R"toml(
-[aanvraag]
-soort = "transformatieplan"
-regio = "IJsselland"
-titel = "Plan"
-ingediend = 2018-09-30
-periode = [2018, 2020]
-
-[[activiteit]]
-onderwerp = "Een"
-actielijnen = [1]
-)toml";
+  const std::string plan = kPlanToml;  // its last table is a post of [[begroting.post]]
   std::vector<Case> cases = {
       {std::string(kInitiative), true},
       {plan, true},

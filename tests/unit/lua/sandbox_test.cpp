@@ -364,6 +364,26 @@ rule { id = "A-02", title = "b", severity = "blocking", source = "t", quote = "t
 
 namespace {
 
+// A pack with one rule V-01 whose check is `body` (the views tests below).
+std::string view_rule(const std::string& body) {
+  return R"lua(
+rule { id = "V-01", title = "v", severity = "blocking", source = "t", quote = "t",
+  check = function(s, p)
+)lua" + body +
+         "\n  end }\n";
+}
+
+// Evaluates `text` and returns the message of V-01, which must pass.
+std::string passing_message(PackFixture& f, const std::string& text,
+                            SubmissionFormat format = SubmissionFormat::toml) {
+  SubmissionReport r = f.run(text, format);
+  const RuleResult* v = rule(r, "V-01");
+  REQUIRE(v != nullptr);
+  INFO(v->message << "\n" << v->detail);
+  REQUIRE(v->outcome == Outcome::pass);
+  return v->message;
+}
+
 // An initiative whose [initiatief] holds `thema`, a long `toelichting` (longer than Lua's short
 // strings) and a list of tables.
 std::string initiative_with(const std::string& thema, const std::string& toelichting,
@@ -372,15 +392,21 @@ std::string initiative_with(const std::string& thema, const std::string& toelich
          thema + "\"\n" + partners;
 }
 
+// A JSON initiative whose "initiatief" object has, after thema and gevraagd_bedrag, `members`.
+std::string json_initiative_with(const std::string& members) {
+  return R"({"aanvraag": {"soort": "initiatief", "regio": "IJsselland",
+      "titel": "Test", "ingediend": "2020-04-14"},
+      "initiatief": {"thema": "ambulantisering", "gevraagd_bedrag": 30000, )" +
+         members + "}}";
+}
+
 }  // namespace
 
 TEST_CASE("views made from pooled contents show only their own submission", "[sandbox]") {
-  // The contents of a view are reused by the next submission with the same shape (proxies.cpp,
-  // ContentsPool). A rule reads a long text directly in one submission and through pairs in the
-  // next, in a table of the same shape: each must see its own text and values.
-  PackFixture f(R"lua(
-rule { id = "V-01", title = "v", severity = "blocking", source = "t", quote = "t",
-  check = function(s, p)
+  // A view is reused by the next submission's node of the same shape (proxies.cpp, ViewPool).
+  // A rule reads a long text directly in one submission and through pairs in the next, in a
+  // table of the same shape: each must see its own text and values.
+  PackFixture f(view_rule(R"lua(
     local i = s.initiatief
     local parts = { i.thema_extra }
     if i.thema_extra == "direct" then
@@ -396,9 +422,7 @@ rule { id = "V-01", title = "v", severity = "blocking", source = "t", quote = "t
     for _, partner in ipairs(i.partner or {}) do
       parts[#parts + 1] = partner.naam .. "=" .. tostring(partner.rol)
     end
-    return pass(table.concat(parts, "|"))
-  end }
-)lua");
+    return pass(table.concat(parts, "|")))lua"));
   const std::string text_a(60, 'a');
   const std::string text_b(60, 'b');
   const std::string two =
@@ -409,14 +433,7 @@ rule { id = "V-01", title = "v", severity = "blocking", source = "t", quote = "t
       "[[initiatief.partner]]\nnaam = \"Q2\"\nrol = \"trekker\"\n";
   const std::string one_short = "[[initiatief.partner]]\nnaam = \"R1\"\n";
 
-  auto message = [&](const std::string& text) {
-    SubmissionReport r = f.run(text);
-    const RuleResult* v = rule(r, "V-01");
-    REQUIRE(v != nullptr);
-    INFO(v->message << "\n" << v->detail);
-    REQUIRE(v->outcome == Outcome::pass);
-    return v->message;
-  };
+  auto message = [&](const std::string& text) { return passing_message(f, text); };
   CHECK(message(initiative_with("direct", text_a, two)) ==
         "direct|" + text_a + "|P1=trekker|P2=lid");
   CHECK(message(initiative_with("pairs", text_b, two_other)) ==
@@ -429,26 +446,13 @@ rule { id = "V-01", title = "v", severity = "blocking", source = "t", quote = "t
 }
 
 TEST_CASE("a null member is missing also in a view made from pooled contents", "[sandbox]") {
-  PackFixture f(R"lua(
-rule { id = "V-01", title = "v", severity = "blocking", source = "t", quote = "t",
-  check = function(s, p)
+  PackFixture f(view_rule(R"lua(
     local i = s.initiatief
     local n = 0
     for _ in pairs(i) do n = n + 1 end
-    return pass(tostring(i.titel_extra) .. "/" .. n)
-  end }
-)lua");
+    return pass(tostring(i.titel_extra) .. "/" .. n))lua"));
   auto message = [&](const std::string& extra) {
-    std::string json = R"({"aanvraag": {"soort": "initiatief", "regio": "IJsselland",
-      "titel": "Test", "ingediend": "2020-04-14"},
-      "initiatief": {"thema": "ambulantisering", "gevraagd_bedrag": 30000, )" +
-                       extra + "}}";
-    SubmissionReport r = f.run(json, SubmissionFormat::json);
-    const RuleResult* v = rule(r, "V-01");
-    REQUIRE(v != nullptr);
-    INFO(v->message << "\n" << v->detail);
-    REQUIRE(v->outcome == Outcome::pass);
-    return v->message;
+    return passing_message(f, json_initiative_with(extra), SubmissionFormat::json);
   };
   CHECK(message(R"("titel_extra": "een")") == "een/3");
   CHECK(message(R"("titel_extra": null)") == "nil/2");
@@ -457,33 +461,23 @@ rule { id = "V-01", title = "v", severity = "blocking", source = "t", quote = "t
 }
 
 TEST_CASE("tables with an empty key or a very long shape are views like any other", "[sandbox]") {
-  // An empty member name, and a table whose shape (ContentsPool::kMaxShape) is too long to pool.
-  PackFixture f(R"lua(
-rule { id = "V-01", title = "v", severity = "blocking", source = "t", quote = "t",
-  check = function(s, p)
+  // An empty member name, and a table whose shape (ViewPool::kMaxShape) is too long to pool.
+  PackFixture f(view_rule(R"lua(
     local i = s.initiatief
     local n = 0
     for _ in pairs(i.veel) do n = n + 1 end
     return pass(("%s/%s/%d/%s"):format(tostring(i[""]), tostring(i.x), n,
-      tostring(i.veel.sleutel_nummer_0099_met_een_lange_naam)))
-  end }
-)lua");
+      tostring(i.veel.sleutel_nummer_0099_met_een_lange_naam))))lua"));
   auto message = [&](int round) {
     std::string many;
     for (int k = 0; k < 100; ++k) {
       many += fmt::format("{}\"sleutel_nummer_{:04}_met_een_lange_naam\": {}", k == 0 ? "" : ", ",
                           k, k + round);
     }
-    std::string json = R"({"aanvraag": {"soort": "initiatief", "regio": "IJsselland",
-      "titel": "Test", "ingediend": "2020-04-14"},
-      "initiatief": {"thema": "ambulantisering", "gevraagd_bedrag": 30000, "": )" +
-                       std::to_string(round) + R"(, "x": "y", "veel": {)" + many + "}}}";
-    SubmissionReport r = f.run(json, SubmissionFormat::json);
-    const RuleResult* v = rule(r, "V-01");
-    REQUIRE(v != nullptr);
-    INFO(v->message << "\n" << v->detail);
-    REQUIRE(v->outcome == Outcome::pass);
-    return v->message;
+    return passing_message(f,
+                           json_initiative_with(R"("": )" + std::to_string(round) +
+                                                R"(, "x": "y", "veel": {)" + many + "}"),
+                           SubmissionFormat::json);
   };
   CHECK(message(1) == "1/y/100/100");
   CHECK(message(2) == "2/y/100/101");
