@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -42,19 +43,26 @@ void print(const char* what, const Result& r) {
               static_cast<double>(r.bytes) / r.seconds / 1e6, r.seconds, r.count);
 }
 
-template <class Fn>
-Result measure(const std::vector<std::string>& texts, int repeat, Fn&& fn) {
+// Passes over all texts with each of `fns` in turn, one warm-up round and then `repeat` rounds,
+// keeping the best pass of each (least disturbed by other processes). Taking turns means a
+// slower or faster spell of a shared machine hits every measurement alike, so the ratios
+// between them hold better than the absolute numbers.
+std::vector<Result> measure_in_turn(
+    const std::vector<std::string>& texts, int repeat,
+    const std::vector<std::function<void(const std::string&)>>& fns) {
   std::size_t bytes = 0;
   for (const auto& t : texts) bytes += t.size();
-  // One warm-up pass, then the best of `repeat` passes (least disturbed by other processes).
-  for (const auto& t : texts) fn(t);
-  double best = 1e99;
-  for (int r = 0; r < repeat; ++r) {
-    auto start = Clock::now();
-    for (const auto& t : texts) fn(t);
-    best = std::min(best, seconds_since(start));
+  std::vector<double> best(fns.size(), 1e99);
+  for (int r = 0; r <= repeat; ++r) {
+    for (std::size_t f = 0; f < fns.size(); ++f) {
+      auto start = Clock::now();
+      for (const auto& t : texts) fns[f](t);
+      if (r > 0) best[f] = std::min(best[f], seconds_since(start));
+    }
   }
-  return {best, texts.size(), bytes};
+  std::vector<Result> out;
+  for (double b : best) out.push_back({b, texts.size(), bytes});
+  return out;
 }
 
 }  // namespace
@@ -100,29 +108,6 @@ int main(int argc, char** argv) {
   SubmissionFormat fmt = format == "json" ? SubmissionFormat::json : SubmissionFormat::toml;
   std::printf("%zu %s files from %s, one thread\n", texts.size(), format.c_str(), dir.c_str());
 
-  // Baseline: the parser on its own.
-  Result parser;
-  if (fmt == SubmissionFormat::toml) {
-    parser = measure(texts, repeat, [](const std::string& t) {
-      auto table = toml::parse(t);
-      if (table.empty()) std::abort();
-    });
-    print("toml++ parse only", parser);
-  } else {
-    simdjson::dom::parser p;
-    parser = measure(texts, repeat, [&](const std::string& t) {
-      simdjson::dom::element e;
-      if (p.parse(t).get(e) != simdjson::SUCCESS) std::abort();  // in place: t has the padding
-    });
-    print("simdjson parse only", parser);
-  }
-
-  Result read = measure(texts, repeat, [&](const std::string& t) {
-    Submission s = parse_submission(t, fmt, "bench", {}, t.capacity() - t.size());
-    if (!s.readable()) std::abort();
-  });
-  print("meetlat read + validate", read);
-
   auto registry = std::make_shared<PackRegistry>(PackSearchPath::from_environment());
   // The built-in packs call the plugin nl (BG-05), as `meetlat check` gives it to them.
   PluginSet plugins;
@@ -130,12 +115,37 @@ int main(int argc, char** argv) {
   Evaluator evaluator(registry, Limits{}, &plugins.bindings());
   HostData host;
   std::size_t rules_run = 0;
-  Result full = measure(texts, repeat, [&](const std::string& t) {
+
+  // Baseline: the parser on its own, as a program using it would call it.
+  std::function<void(const std::string&)> parse_only;
+  simdjson::dom::parser p;
+  if (fmt == SubmissionFormat::toml) {
+    parse_only = [](const std::string& t) {
+      auto table = toml::parse(t);
+      if (table.empty()) std::abort();
+    };
+  } else {
+    parse_only = [&](const std::string& t) {
+      simdjson::dom::element e;
+      if (p.parse(t).get(e) != simdjson::SUCCESS) std::abort();  // in place: t has the padding
+    };
+  }
+  auto read_only = [&](const std::string& t) {
+    Submission s = parse_submission(t, fmt, "bench", {}, t.capacity() - t.size());
+    if (!s.readable()) std::abort();
+  };
+  auto evaluate = [&](const std::string& t) {
     Submission s = parse_submission(t, fmt, "bench", {}, t.capacity() - t.size());
     SubmissionReport r = evaluator.evaluate(s, PackChoice{}, host);
     rules_run += r.rules.size();
     if (r.verdict == Verdict::ongeldig) std::abort();
-  });
+  };
+  auto results = measure_in_turn(texts, repeat, {parse_only, read_only, evaluate});
+  const Result& parser = results[0];
+  const Result& read = results[1];
+  const Result& full = results[2];
+  print(fmt == SubmissionFormat::toml ? "toml++ parse only" : "simdjson parse only", parser);
+  print("meetlat read + validate", read);
   print("meetlat read + evaluate (all rules)", full);
   double per_sub_us = full.seconds / static_cast<double>(full.count) * 1e6;
   double parse_us = parser.seconds / static_cast<double>(parser.count) * 1e6;

@@ -2,7 +2,8 @@
 # README command 2: the whole test suite, exactly what CI runs (.ci/run calls this script).
 #
 #  1. style gates: clang-format, the Lua/plugin boundaries
-#  2. a release build with warnings as errors, and clang-tidy on the engine
+#  2. a release build with warnings as errors, clang-tidy on the engine, and every test on that
+#     build: it is what users run (jemalloc, and the parse arena that sanitizer builds leave out)
 #  3. a debug build with AddressSanitizer + UndefinedBehaviorSanitizer running every test:
 #     unit tests, end-to-end cases with golden reports, the packs' own test cases
 set -euo pipefail
@@ -20,6 +21,9 @@ cmake --build build-release -j "$jobs"
 
 echo "== clang-tidy"
 scripts/run_clang_tidy.sh build-release
+
+echo "== tests (release build)"
+ctest --test-dir build-release --output-on-failure -j "$jobs"
 
 echo "== sanitizer build (ASan + UBSan)"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMEETLAT_WERROR=ON \

@@ -17,6 +17,7 @@
 #endif
 
 #include "meetlat/submission.h"
+#include "parse_arena.h"
 #include "toml_document.h"
 
 namespace meetlat {
@@ -337,8 +338,12 @@ void read_toml(std::string_view text, Submission& out, const ReadLimits& limits)
     out.errors.push_back(*deep);
     return;
   }
+  // toml++'s tree lives in the thread's parse arena (parse_arena.h): allocated while the window
+  // is open, during toml::parse only; freed before `arena` closes, after the conversion below.
+  ParseArena arena;
   toml::table table;
   try {
+    ParseArena::Window window(arena);
     table = toml::parse(text);  // no source path: each node would hold a shared_ptr copy of it
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
