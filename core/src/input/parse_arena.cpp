@@ -46,14 +46,6 @@ struct Abandoned {
 std::atomic<Abandoned*> g_abandoned{nullptr};
 std::atomic<std::size_t> g_abandoned_count{0};
 
-bool in_abandoned(std::uintptr_t p) noexcept {
-  for (const Abandoned* a = g_abandoned.load(std::memory_order_acquire); a != nullptr;
-       a = a->next) {
-    if (p >= a->begin && p < a->end) return true;
-  }
-  return false;
-}
-
 // Frees this thread's chunk when the thread ends (if nothing in it is alive).
 struct ChunkOwner {
   ChunkOwner() = default;
@@ -166,6 +158,14 @@ std::size_t ParseArena::abandoned() noexcept {
 #if defined(MEETLAT_PARSE_ARENA)
 
 namespace {
+
+bool in_abandoned(std::uintptr_t p) noexcept {
+  for (const Abandoned* a = g_abandoned.load(std::memory_order_acquire); a != nullptr;
+       a = a->next) {
+    if (p >= a->begin && p < a->end) return true;
+  }
+  return false;
+}
 
 // A block from the arena, or nullptr (no window open, or the chunk is full).
 inline void* arena_take(std::size_t n) noexcept {
