@@ -87,6 +87,11 @@ class Evaluator {
   /// Bytes held by this evaluator's Lua state.
   std::size_t lua_memory() const;
 
+  /// Count every rule's VM instructions (RuleResult::instructions; `meetlat check --profile`).
+  /// Off by default: a rule then runs without Lua's count hook when its result provably stays
+  /// within the instruction budget, and its instructions are reported as 0.
+  void count_instructions(bool on);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

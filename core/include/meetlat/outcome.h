@@ -48,7 +48,9 @@ struct RuleResult {
   std::vector<Finding> findings;      ///< the separate findings behind `message`, when several
   std::string detail;                 ///< for `error`: location and Lua traceback
   // Cost of the evaluation, for `meetlat check --profile`; not part of the reports.
-  std::uint64_t instructions = 0;  ///< VM instructions, counted in steps of the hook interval
+  /// VM instructions, counted in steps of the hook interval; 0 when not counted
+  /// (Evaluator::count_instructions).
+  std::uint64_t instructions = 0;
   std::int64_t nanoseconds = 0;
 };
 

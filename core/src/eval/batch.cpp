@@ -163,6 +163,7 @@ BatchSummary run_batch(const std::vector<std::string>& files,
   unsigned jobs = std::max(1u, std::min<unsigned>(options.jobs, 64));
   if (jobs == 1 || files.size() <= 1) {
     Evaluator ev(registry, options.limits, options.plugins);
+    ev.count_instructions(options.profile);
     for (std::size_t i = 0; i < files.size(); ++i) {
       bool pack_failure = false;
       SubmissionReport r =
@@ -197,6 +198,7 @@ BatchSummary run_batch(const std::vector<std::string>& files,
 
   auto worker = [&]() {
     Evaluator ev(registry, options.limits, options.plugins);
+    ev.count_instructions(options.profile);
     for (;;) {
       std::size_t i = next.fetch_add(1);
       if (i >= files.size()) return;

@@ -168,6 +168,10 @@ Evaluator::Evaluator(std::shared_ptr<PackRegistry> registry, const Limits& limit
 
 Evaluator::~Evaluator() = default;
 
+void Evaluator::count_instructions(bool on) {
+  impl_->sandbox.count_instructions(on);
+}
+
 std::size_t Evaluator::lua_memory() const {
   return impl_->sandbox.memory_in_use();
 }

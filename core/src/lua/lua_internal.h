@@ -10,6 +10,7 @@
 
 #include <lua.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -153,12 +154,25 @@ struct SandboxCore {
 
   std::vector<PluginBinding> plugins;
 
+  // A rule runs without the count hook when its instruction count is not asked for
+  // (rule_watchdog.cpp): a run that ends within fast_window_ns provably stayed within the
+  // instruction budget; any other run is done again with the hook. The watchdog's signal sets
+  // fast_abort (and installs the hook) when a run takes longer.
+  bool fast_rules = true;                   ///< false: count every rule's instructions
+  std::atomic<std::int64_t> fast_since{0};  ///< steady-clock ns a hook-free run began, or 0
+  std::atomic<int> fast_thread{0};          ///< the thread id (gettid) running it
+  std::atomic<bool> fast_abort{false};      ///< the watchdog stopped it: run it again counted
+  std::int64_t fast_window_ns = 0;          ///< the longest run provably within the budget
+  bool watched = false;                     ///< enrolled with the watchdog
+
   /// Starts a budget; the memory budget is measured from what the state holds now. The budget's
   /// deadline is the earlier of its own and `outer_deadline` (the submission's time limit).
   void start_budget(const Budget& b);
   /// The same, with the time now already read by the caller (run_pack reads the clock once per
   /// rule: a rule's end is the next one's start).
-  void start_budget(const Budget& b, std::chrono::steady_clock::time_point now);
+  /// `counted` false: the hook is left as it is (a hook-free run follows, begin_fast_run).
+  void start_budget(const Budget& b, std::chrono::steady_clock::time_point now,
+                    bool counted = true);
   void stop_budget();
   /// Charges `steps` to the instruction budget and checks the clock; false (and killed) when
   /// the budget is exhausted. Used by the hook and by long-running C functions.
@@ -178,6 +192,21 @@ struct SandboxCore {
   void tune_hook();
   int wanted_interval() const;
 };
+
+/// Whether a rule may run without the count hook under budget `b` (its window is long enough for
+/// an ordinary rule to finish in; tiny instruction budgets are always counted).
+bool fast_run_possible(const SandboxCore& c, const Budget& b);
+/// Removes the count hook and tells the watchdog a hook-free run starts now (after start_budget).
+void begin_fast_run(SandboxCore& c, std::chrono::steady_clock::time_point now);
+/// Ends the hook-free run that began at `start` and ended at `end`; true when its result stands:
+/// nothing stopped or killed it, no allocation was refused, and even at the fastest a CPU can
+/// execute Lua it cannot have used more instructions than its budget allows.
+bool end_fast_run(SandboxCore& c, std::chrono::steady_clock::time_point start,
+                  std::chrono::steady_clock::time_point end);
+/// Unregisters from the watchdog (the sandbox is going away).
+void leave_watchdog(SandboxCore& c);
+/// The kill reason of a run the watchdog stopped (never reported: the run is done again).
+extern const char* const kFastRunStopped;
 
 /// A submission of at most this many nodes gets all its views when evaluation starts.
 inline constexpr std::size_t kEagerViewNodes = 20000;

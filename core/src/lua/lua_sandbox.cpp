@@ -69,7 +69,8 @@ void SandboxCore::start_budget(const Budget& b) {
   start_budget(b, std::chrono::steady_clock::now());
 }
 
-void SandboxCore::start_budget(const Budget& b, std::chrono::steady_clock::time_point now) {
+void SandboxCore::start_budget(const Budget& b, std::chrono::steady_clock::time_point now,
+                               bool counted) {
   budget_active = true;
   killed = false;
   memory_refused = false;
@@ -82,7 +83,7 @@ void SandboxCore::start_budget(const Budget& b, std::chrono::steady_clock::time_
   deadline = std::min(now + b.time, outer_deadline);
   memory_budget = b.memory;
   memory_limit = used + b.memory;
-  tune_hook();
+  if (counted) tune_hook();
 }
 
 std::string SandboxCore::time_reason() const {
@@ -120,7 +121,7 @@ void SandboxCore::charge_or_raise(std::uint64_t steps) {
 void SandboxCore::stop_budget() {
   budget_active = false;
   memory_limit = SIZE_MAX;
-  reset_hook();
+  if (hook_interval != 0) reset_hook();  // 0: left off after a hook-free run (rule_watchdog.cpp)
 }
 
 void SandboxCore::reset_hook() {
@@ -153,6 +154,10 @@ void SandboxCore::kill(std::string reason) {
 bool SandboxCore::charge(std::uint64_t steps) {
   if (!budget_active) return true;
   if (killed) return false;
+  if (fast_abort.load(std::memory_order_relaxed)) {
+    kill(kFastRunStopped);  // the watchdog stopped a hook-free run inside a long C loop
+    return false;
+  }
   instructions_used += steps;
   if (instructions_used > instructions_limit) {
     kill(fmt::format("rekenbudget overschreden: meer dan {} instructies", instructions_limit));
@@ -174,6 +179,8 @@ bool SandboxCore::charge(std::uint64_t steps) {
 void budget_hook(lua_State* L, lua_Debug* ar) {
   SandboxCore& c = core(L);
   if (!c.budget_active) return;
+  // The watchdog stopped a hook-free run (rule_watchdog.cpp): it will be done again, counted.
+  if (c.fast_abort.load(std::memory_order_relaxed) && !c.killed) c.kill(kFastRunStopped);
   if (!c.killed) {
     bool ok = false;
     try {
@@ -214,7 +221,9 @@ void track_large(SandboxCore* c, std::size_t old, std::size_t now) {
     ++c->large_count;
     // Lower the interval at once (raising it waits for the hook): the next instruction may
     // already compare or scan this object. lua_sethook is safe to call at any point.
-    if (c->budget_active && c->wanted_interval() < c->hook_interval) c->tune_hook();
+    // A hook-free run (hook_interval 0, rule_watchdog.cpp) gets the hook now as well.
+    if (c->budget_active && (c->hook_interval == 0 || c->wanted_interval() < c->hook_interval))
+      c->tune_hook();
   }
 }
 
@@ -507,6 +516,7 @@ struct LuaSandbox::State : SandboxCore {
   std::vector<std::shared_ptr<const RulePack>> keep_alive;
 
   ~State() {
+    leave_watchdog(*this);
     if (L != nullptr) lua_close(L);
   }
 };
@@ -770,6 +780,10 @@ LuaSandbox::LuaSandbox(const Limits& limits, std::vector<PluginBinding> plugins)
 }
 
 LuaSandbox::~LuaSandbox() = default;
+
+void LuaSandbox::count_instructions(bool on) {
+  state_->fast_rules = !on;
+}
 
 std::size_t LuaSandbox::memory_in_use() const {
   return state_->used;
@@ -1116,6 +1130,25 @@ void LuaSandbox::run_pack(int handle, const RulePack& pack, const Document& para
     params_ref = trace_params_ref;
   }
 
+  // Undoes whatever a rule did to the variables its functions share with the script's top level.
+  auto restore_upvalues = [&] {
+    int top = lua_gettop(L);
+    for (const auto& u : loaded.upvalues) {
+      lua_rawgeti(L, LUA_REGISTRYINDEX, u.function_ref);
+      lua_getupvalue(L, -1, u.index);
+      lua_rawgeti(L, LUA_REGISTRYINDEX, u.value_ref);
+      if (!lua_rawequal(L, -1, -2)) {
+        lua_setupvalue(L, -3, u.index);
+      } else {
+        lua_pop(L, 1);
+      }
+      lua_settop(L, top);
+    }
+  };
+  // Rules run without the count hook unless their instruction counts are wanted (tracing, or
+  // LuaSandbox::count_instructions) or the budget is too small for it (rule_watchdog.cpp).
+  const bool fast_allowed = trace == nullptr && fast_run_possible(st, st.limits.rule);
+
   // The clock is read once per rule: the end of one rule is the start of the next (the
   // deadline check, the budget and the rule's time all use it).
   auto now = std::chrono::steady_clock::now();
@@ -1142,17 +1175,31 @@ void LuaSandbox::run_pack(int handle, const RulePack& pack, const Document& para
       continue;
     }
     int base = lua_gettop(L);
-    st.outcomes.clear();
-    lua_pushcfunction(L, message_handler);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, loaded.check_refs[i]);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, submission_ref);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, params_ref);
-    st.start_budget(st.limits.rule, now);
-    auto started = now;
-    int status = lua_pcall(L, 2, 1, base + 1);
-    now = std::chrono::steady_clock::now();
+    const auto started = now;
+    // First without the count hook where allowed (rule_watchdog.cpp); a run whose result does
+    // not provably stand is done again, counted, as if the first had not happened.
+    bool fast = fast_allowed;
+    int status = LUA_OK;
+    for (;;) {
+      st.outcomes.clear();
+      lua_pushcfunction(L, message_handler);
+      lua_rawgeti(L, LUA_REGISTRYINDEX, loaded.check_refs[i]);
+      lua_rawgeti(L, LUA_REGISTRYINDEX, submission_ref);
+      lua_rawgeti(L, LUA_REGISTRYINDEX, params_ref);
+      st.start_budget(st.limits.rule, started, !fast);
+      if (fast) begin_fast_run(st, started);
+      status = lua_pcall(L, 2, 1, base + 1);
+      now = std::chrono::steady_clock::now();
+      if (!fast || end_fast_run(st, started, now)) break;
+      bool collect = st.killed || st.memory_refused;
+      st.stop_budget();
+      lua_settop(L, base);
+      restore_upvalues();
+      if (collect) lua_gc(L, LUA_GCCOLLECT);
+      fast = false;
+    }
     r.nanoseconds = std::chrono::duration_cast<std::chrono::nanoseconds>(now - started).count();
-    r.instructions = st.instructions_used;
+    r.instructions = fast ? 0 : st.instructions_used;  // 0: not counted
     bool killed = st.killed || status == LUA_ERRMEM || (status != LUA_OK && st.memory_refused);
     st.stop_budget();
 
@@ -1200,19 +1247,7 @@ void LuaSandbox::run_pack(int handle, const RulePack& pack, const Document& para
       r.detail = fmt::format("{}:{}: regel {}", decl.file, decl.line, decl.id);
     }
     lua_settop(L, base);
-
-    // Undo whatever the rule did to the variables its functions share with the script's top level.
-    for (const auto& u : loaded.upvalues) {
-      lua_rawgeti(L, LUA_REGISTRYINDEX, u.function_ref);
-      lua_getupvalue(L, -1, u.index);
-      lua_rawgeti(L, LUA_REGISTRYINDEX, u.value_ref);
-      if (!lua_rawequal(L, -1, -2)) {
-        lua_setupvalue(L, -3, u.index);
-      } else {
-        lua_pop(L, 1);
-      }
-      lua_settop(L, base);
-    }
+    restore_upvalues();
     if (killed) lua_gc(L, LUA_GCCOLLECT);
   }
 

@@ -116,6 +116,10 @@ class LuaSandbox {
                 const HostData& host, std::vector<RuleResult>& out, std::string_view only_rule = {},
                 RuleTrace* trace = nullptr);
 
+  /// Count every rule's instructions (RuleResult::instructions) instead of running rules without
+  /// the count hook where their result provably stands (rule_watchdog.cpp).
+  void count_instructions(bool on);
+
   /// Bytes the Lua state holds now (for the memory benchmark and the soak test).
   std::size_t memory_in_use() const;
 
