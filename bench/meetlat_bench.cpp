@@ -158,7 +158,7 @@ int main(int argc, char** argv) {
   std::printf("  share of time: parsing %.0f %%, validation %.0f %%, rules %.0f %%\n",
               100 * parse_us / per_sub_us, 100 * (read_us - parse_us) / per_sub_us,
               100 * (per_sub_us - read_us) / per_sub_us);
-  std::printf("  end-to-end throughput is %.0f %% of the parser's own\n",
+  std::printf("  end-to-end throughput is %.1f %% of the parser's own\n",
               100 * parser.seconds / full.seconds);
   std::printf("  Lua state after the run: %.1f MiB\n",
               static_cast<double>(evaluator.lua_memory()) / (1 << 20));
