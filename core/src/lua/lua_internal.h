@@ -193,9 +193,10 @@ struct SandboxCore {
   int wanted_interval() const;
 };
 
-/// Whether a rule may run without the count hook under budget `b` (its window is long enough for
-/// an ordinary rule to finish in; tiny instruction budgets are always counted).
-bool fast_run_possible(const SandboxCore& c, const Budget& b);
+/// Whether a rule may run without the count hook under budget `b`: allowed for this sandbox, a
+/// window long enough for an ordinary rule to finish in (tiny instruction budgets are always
+/// counted), and the sandbox enrolled with the watchdog (done here on first use).
+bool fast_run_possible(SandboxCore& c, const Budget& b);
 /// Removes the count hook and tells the watchdog a hook-free run starts now (after start_budget).
 void begin_fast_run(SandboxCore& c, std::chrono::steady_clock::time_point now);
 /// Ends the hook-free run that began at `start` and ended at `end`; true when its result stands:

@@ -127,10 +127,12 @@ Watchdog& watchdog() {
   return *w;
 }
 
-void enroll(SandboxCore& c) {
-  Watchdog& w = watchdog();
-  std::lock_guard lock(w.m);
+// Registers the sandbox with the watchdog, starting it on first use; on any failure the sandbox
+// counts every rule instead (fast_rules false, watched false).
+void enroll(SandboxCore& c) noexcept {
   try {
+    Watchdog& w = watchdog();
+    std::lock_guard lock(w.m);
     if (!w.started) {
       struct sigaction action {};
       action.sa_handler = on_watch_signal;
@@ -152,13 +154,17 @@ void enroll(SandboxCore& c) {
 
 }  // namespace
 
-bool fast_run_possible(const SandboxCore& c, const Budget& b) {
-  return c.fast_rules && b.instructions / static_cast<std::uint64_t>(kMaxInstructionsPerNs) >=
-                             static_cast<std::uint64_t>(kMinWindowNs);
+bool fast_run_possible(SandboxCore& c, const Budget& b) {
+  if (!c.fast_rules || b.instructions / static_cast<std::uint64_t>(kMaxInstructionsPerNs) <
+                           static_cast<std::uint64_t>(kMinWindowNs)) {
+    return false;
+  }
+  // Never without the watchdog: a hook-free run that does not end would have nothing to stop it.
+  if (!c.watched) enroll(c);
+  return c.watched;
 }
 
 void begin_fast_run(SandboxCore& c, std::chrono::steady_clock::time_point now) {
-  if (!c.watched) enroll(c);
   if (tls_thread_id == 0) {
     sigset_t set;
     sigemptyset(&set);
