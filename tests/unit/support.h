@@ -55,6 +55,19 @@ rule {
 }
 )lua";
 
+/// A pack script: the sentinel OK-01 and one rule XX-01 whose check function runs `body`.
+inline std::string sentinel_and_rule(const std::string& body) {
+  return std::string(kSentinelRule) + R"lua(
+rule {
+  id = "XX-01", title = "Proef", severity = "blocking", source = "test", quote = "test",
+  check = function(s, p)
+)lua" + body +
+         R"lua(
+  end,
+}
+)lua";
+}
+
 /// A minimal valid initiative submission.
 inline const char* kInitiative = R"toml(
 [aanvraag]

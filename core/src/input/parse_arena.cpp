@@ -120,7 +120,6 @@ ParseArena::~ParseArena() {
     abandon(a);
     return;
   }
-  a.next = a.begin;
   if (a.wanted > a.end - a.begin && a.end - a.begin < kMaxBytes) {
     // The tree did not fit (the rest came from malloc): a larger chunk next time.
     std::size_t bytes = a.end - a.begin;

@@ -83,7 +83,7 @@ std::optional<InputError> check_toml_depth(std::string_view text, unsigned max_d
   const char* end = p + text.size();
   // The scan is the first to read the text. Asking for all of it (up to 64 KiB) at once lets the
   // memory system fetch many lines at a time instead of one per miss when the text is not in
-  // the cache (bench/README.md: 16 µs against 12 µs per plan in the benchmark).
+  // the cache (bench/README.md: 16–20 µs against 10–12 µs per plan in the benchmark).
   for (std::size_t at = 0; at < text.size() && at < (std::size_t{64} << 10); at += 64) {
     __builtin_prefetch(p + at);
   }

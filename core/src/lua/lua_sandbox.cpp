@@ -155,7 +155,9 @@ bool SandboxCore::charge(std::uint64_t steps) {
   if (!budget_active) return true;
   if (killed) return false;
   if (fast_abort.load(std::memory_order_relaxed)) {
-    kill(kFastRunStopped);  // the watchdog stopped a hook-free run inside a long C loop
+    // The watchdog stopped a hook-free run (rule_watchdog.cpp), seen here by the hook it installed
+    // or by a long C loop: the run is done again, counted.
+    kill(kFastRunStopped);
     return false;
   }
   instructions_used += steps;
@@ -179,8 +181,6 @@ bool SandboxCore::charge(std::uint64_t steps) {
 void budget_hook(lua_State* L, lua_Debug* ar) {
   SandboxCore& c = core(L);
   if (!c.budget_active) return;
-  // The watchdog stopped a hook-free run (rule_watchdog.cpp): it will be done again, counted.
-  if (c.fast_abort.load(std::memory_order_relaxed) && !c.killed) c.kill(kFastRunStopped);
   if (!c.killed) {
     bool ok = false;
     try {

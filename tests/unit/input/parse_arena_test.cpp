@@ -21,8 +21,10 @@ const std::string kLong(200, 'x');
 
 TEST_CASE("parse arena: blocks of a window come from the arena and are reused afterwards",
           "[arena]") {
-  if (!ParseArena::enabled()) SUCCEED("arena not compiled in (sanitizer build)");
-  if (!ParseArena::enabled()) return;
+  if (!ParseArena::enabled()) {
+    SUCCEED("arena not compiled in (sanitizer build)");
+    return;
+  }
   const void* first = nullptr;
   {
     ParseArena arena;

@@ -15,17 +15,8 @@ using namespace meetlat::test;
 namespace {
 
 std::string counting_rule(long long n) {
-  return std::string(kSentinelRule) + R"lua(
-rule {
-  id = "XX-01", title = "Lus", severity = "blocking", source = "test", quote = "test",
-  check = function(s, p)
-    local x = 0
-    for i = 1, )lua" +
-         std::to_string(n) + R"lua( do x = x + 1 end
-    return pass("klaar: " .. x)
-  end,
-}
-)lua";
+  return sentinel_and_rule("local x = 0 for i = 1, " + std::to_string(n) +
+                           " do x = x + 1 end return pass('klaar: ' .. x)");
 }
 
 struct Both {
@@ -125,15 +116,8 @@ TEST_CASE("the watchdog stops a hook-free loop on another thread, inside pcall",
           "[sandbox][watchdog]") {
   // A budget so large that only the time limit can stop the loop: the watchdog must interrupt
   // the hook-free run (no hook, no C call that charges), then the counted run hits the limit.
-  PackFixture f(std::string(kSentinelRule) + R"lua(
-rule {
-  id = "XX-01", title = "Eindeloos", severity = "blocking", source = "test", quote = "test",
-  check = function(s, p)
-    for i = 1, 10 do pcall(function() while true do end end) end
-    return pass("ontsnapt")
-  end,
-}
-)lua");
+  PackFixture f(sentinel_and_rule(
+      "for i = 1, 10 do pcall(function() while true do end end) end return pass('ontsnapt')"));
   f.limits.rule.instructions = 1'000'000'000'000ULL;
   f.limits.rule.time = std::chrono::milliseconds(300);
   f.reset();

@@ -10,23 +10,10 @@ using namespace meetlat::test;
 
 namespace {
 
-// A pack with one hostile rule XX-01 next to the sentinel OK-01.
-std::string hostile(const std::string& body) {
-  return std::string(kSentinelRule) + R"lua(
-rule {
-  id = "XX-01", title = "Hostile", severity = "blocking", source = "test", quote = "test",
-  check = function(s, p)
-)lua" + body +
-         R"lua(
-  end,
-}
-)lua";
-}
-
 // Runs the hostile rule; checks it errors with `expected` in its message and the sentinel passed,
 // on two submissions in a row (the second must not be affected by the first).
 void expect_contained(const std::string& body, const std::string& expected) {
-  PackFixture f(hostile(body));
+  PackFixture f(sentinel_and_rule(body));
   for (int round = 0; round < 2; ++round) {
     SubmissionReport r = f.run();
     INFO("round " << round);
@@ -73,7 +60,7 @@ TEST_CASE("an error raised inside an error handler is contained", "[sandbox][hos
 
 TEST_CASE("the time limit stops a loop when the instruction budget is large",
           "[sandbox][hostile]") {
-  PackFixture f(hostile("while true do end"));
+  PackFixture f(sentinel_and_rule("while true do end"));
   f.limits.rule.instructions = 1'000'000'000'000ULL;
   f.limits.rule.time = std::chrono::milliseconds(50);
   f.reset();
@@ -157,7 +144,7 @@ TEST_CASE("rules cannot modify the submission", "[sandbox][hostile]") {
 }
 
 TEST_CASE("rules cannot modify the parameters", "[sandbox][hostile]") {
-  PackFixture f(hostile("p.limiet = 0"), "[parameters.limiet]\ntype = \"integer\"\n",
+  PackFixture f(sentinel_and_rule("p.limiet = 0"), "[parameters.limiet]\ntype = \"integer\"\n",
                 "limiet = 5\n");
   SubmissionReport r = f.run();
   CHECK(rule(r, "XX-01")->outcome == Outcome::error);
@@ -325,7 +312,7 @@ TEST_CASE("bytecode is refused when loading a pack", "[sandbox][hostile]") {
 }
 
 TEST_CASE("a rule error carries file, line and traceback", "[sandbox]") {
-  PackFixture f(hostile("local t = nil\nreturn pass(t.x)"));
+  PackFixture f(sentinel_and_rule("local t = nil\nreturn pass(t.x)"));
   SubmissionReport r = f.run();
   const RuleResult* bad = rule(r, "XX-01");
   REQUIRE(bad->outcome == Outcome::error);
