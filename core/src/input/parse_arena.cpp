@@ -29,6 +29,8 @@ struct ArenaState {
   std::size_t live = 0;     // blocks handed out and not yet freed
   std::size_t wanted = 0;   // bytes asked for in this arena's windows, fitting or not
   std::size_t grow_to = 0;  // size of the next chunk after one was too small
+  bool spilled = false;     // a block of this arena's windows came from malloc instead
+  std::size_t dropped = 0;  // trees dropped by drop_tree on this thread
   bool window = false;      // operator new takes from the arena
   bool in_use = false;      // a ParseArena is alive on this thread
 };
@@ -107,6 +109,7 @@ ParseArena::ParseArena() noexcept {
   }
   a.next = a.begin;
   a.wanted = 0;
+  a.spilled = false;
   a.in_use = true;
   active_ = true;
 }
@@ -139,6 +142,18 @@ ParseArena::Window::Window(ParseArena& arena) noexcept {
 
 ParseArena::Window::~Window() {
   if (opened_) tls_arena.window = false;
+}
+
+bool ParseArena::drop_tree(std::size_t blocks) noexcept {
+  ArenaState& a = tls_arena;
+  if (!active_ || a.window || a.spilled || a.live != blocks) return false;
+  a.live = 0;
+  ++a.dropped;
+  return true;
+}
+
+std::size_t ParseArena::trees_dropped() noexcept {
+  return tls_arena.dropped;
 }
 
 bool ParseArena::enabled() noexcept {
@@ -174,7 +189,10 @@ inline void* arena_take(std::size_t n) noexcept {
   std::size_t size = (n + 15) & ~std::size_t{15};
   if (size == 0) size = 16;
   a.wanted += size;
-  if (size > a.end - a.next) return nullptr;
+  if (size > a.end - a.next) {
+    a.spilled = true;
+    return nullptr;
+  }
   auto p = a.next;
   a.next += size;
   ++a.live;

@@ -17,6 +17,12 @@
 //    recognising its blocks. After kMaxAbandoned abandonments the arena is switched off for the
 //    process.
 //
+// A reader that knows exactly how many blocks its tree holds may drop the tree instead of
+// destroying it node by node (drop_tree): the arena is then free again at once. It does so only
+// when the count of blocks alive in the arena equals the count the reader made by walking the
+// tree and nothing spilled to malloc, so a block that is not part of the tree (a survivor) or a
+// miscount means the tree is destroyed as usual and the rules above apply.
+//
 // The replacement operator new/delete are in parse_arena.cpp and are compiled only where no
 // sanitizer provides its own (MEETLAT_PARSE_ARENA); elsewhere ParseArena does nothing.
 #pragma once
@@ -44,10 +50,17 @@ class ParseArena {
     bool opened_ = false;
   };
 
+  /// Makes every block of this arena free without it being freed, when exactly `blocks` blocks
+  /// are alive and every block of its windows came from the arena; true then, and the caller
+  /// must not touch (nor destroy) what lived there. False: nothing changed.
+  bool drop_tree(std::size_t blocks) noexcept;
+
   /// Whether the replacement operator new is compiled in and not switched off.
   static bool enabled() noexcept;
   /// Whether `p` lies in this thread's current arena (tests).
   static bool owns(const void* p) noexcept;
+  /// How many trees this thread dropped with drop_tree (tests, diagnostics).
+  static std::size_t trees_dropped() noexcept;
   /// How many arenas were abandoned because a block outlived them (tests, diagnostics).
   static std::size_t abandoned() noexcept;
 

@@ -195,6 +195,13 @@ class TomlConverter {
  public:
   TomlConverter(std::string_view text, Document& doc) : text_(text), doc_(doc) {}
 
+  /// How many blocks of the thread's parse arena the converted tree holds (ParseArena::
+  /// drop_tree): one per node below the root, one per table member (a std::map entry), one per
+  /// list with room for items (its vector), and one per key and string whose characters do not
+  /// fit in the std::string itself. An assumption here that does not hold for some toml++ or
+  /// standard library makes the count differ, and the tree is then destroyed as usual.
+  std::size_t arena_blocks() const { return arena_blocks_; }
+
   // toml++ keeps a table's members sorted by key; rules and reports want the order of the file
   // (and the JSON twin has it), so members are put back in source order.
   void convert_table(const toml::table& t, NodeId parent) {
@@ -216,6 +223,7 @@ class TomlConverter {
     std::size_t n = 0;
     for (auto&& [key, value] : t) {
       members[n++] = {position(key.source(), value.source()), key.str(), &value};
+      arena_blocks_ += 1 + own_block(&key, sizeof(toml::key), key.str().data()) + in_arena(&value);
     }
     auto before = [](const Member& a, const Member& b) {
       return a.pos.line != b.pos.line ? a.pos.line < b.pos.line : a.pos.column < b.pos.column;
@@ -253,7 +261,10 @@ class TomlConverter {
       }
       case toml::node_type::array: {
         NodeId id = doc.add(parent, key, NodeKind::array, pos);
-        for (const toml::node& item : *v.as_array()) {
+        const toml::array& items = *v.as_array();
+        arena_blocks_ += items.capacity() != 0 ? 1 : 0;
+        for (const toml::node& item : items) {
+          arena_blocks_ += in_arena(&item);
           const auto& r = item.source();
           add(item, id, {},
               {static_cast<std::uint32_t>(r.begin.line),
@@ -261,9 +272,12 @@ class TomlConverter {
         }
         break;
       }
-      case toml::node_type::string:
-        doc.add_string(parent, key, v.as_string()->get(), pos);
+      case toml::node_type::string: {
+        const std::string& s = v.as_string()->get();
+        arena_blocks_ += own_block(&s, sizeof(std::string), s.data());
+        doc.add_string(parent, key, s, pos);
         break;
+      }
       case toml::node_type::integer:
         doc.add_integer(parent, key, v.as_integer()->get(), pos);
         break;
@@ -332,9 +346,19 @@ class TomlConverter {
     return text_.substr(start, i - start);
   }
 
+  static std::size_t in_arena(const void* p) { return ParseArena::owns(p) ? 1 : 0; }
+  // 1 when the characters of a key or string at `object` are a block of their own: in the arena
+  // and not inside the object (a short string keeps them there).
+  static std::size_t own_block(const void* object, std::size_t size, const char* chars) {
+    auto at = reinterpret_cast<std::uintptr_t>(chars);
+    auto begin = reinterpret_cast<std::uintptr_t>(object);
+    return at >= begin && at < begin + size ? 0 : in_arena(chars);
+  }
+
   std::string_view text_;
   Document& doc_;
   std::vector<std::size_t> line_starts_;
+  std::size_t arena_blocks_ = 0;
 };
 
 }  // namespace
@@ -345,12 +369,26 @@ void read_toml(std::string_view text, Submission& out, const ReadLimits& limits)
     return;
   }
   // toml++'s tree lives in the thread's parse arena (parse_arena.h): allocated while the window
-  // is open, during toml::parse only; freed before `arena` closes, after the conversion below.
+  // is open, during toml::parse only. After the conversion below it is dropped with the arena
+  // when the converter accounted for every block alive there, and destroyed node by node (before
+  // `arena` closes) otherwise: dropping saves walking some thousand blocks to free them one by
+  // one (bench/README.md).
   ParseArena arena;
-  toml::table table;
+  alignas(toml::table) unsigned char storage[sizeof(toml::table)];
+  struct Tree {
+    toml::table* table = nullptr;
+    bool dropped = false;
+    Tree() = default;
+    Tree(const Tree&) = delete;
+    Tree& operator=(const Tree&) = delete;
+    ~Tree() {
+      if (table != nullptr && !dropped) table->~table();
+    }
+  } tree;
   try {
     ParseArena::Window window(arena);
-    table = toml::parse(text);  // no source path: each node would hold a shared_ptr copy of it
+    // No source path: each node would hold a shared_ptr copy of it.
+    tree.table = new (storage) toml::table(toml::parse(text));
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
     out.errors.push_back({"", static_cast<std::uint32_t>(where.line),
@@ -363,7 +401,9 @@ void read_toml(std::string_view text, Submission& out, const ReadLimits& limits)
   }
   // About one node per 32 bytes of TOML (capped, as for JSON): no regrowing for ordinary files.
   out.doc.reserve(std::min<std::size_t>(text.size() / 32, 1 << 14));
-  TomlConverter(text, out.doc).convert_table(table, out.doc.root());
+  TomlConverter converter(text, out.doc);
+  converter.convert_table(*tree.table, out.doc.root());
+  tree.dropped = arena.drop_tree(converter.arena_blocks());
 }
 
 void toml_to_document(const toml::table& t, std::string_view source_text, Document& doc,
