@@ -50,6 +50,12 @@ extern const char kViewPool;             // registry: the pool of views (ViewPoo
 /// table kViewPool holds P, M, D and K at 4s-3 … 4s (kPooledParts). Every view handed out for a
 /// submission is in `in_use` and goes back to `free` when the next one begins, when all views of
 /// the previous one are unreachable.
+///
+/// Submissions of one kind have their tables and lists in the same order, so the pool remembers
+/// which slot was taken after which (Slot::next) and first offers that one (predicted): when the
+/// node's members match its shape (proxies.cpp, shape_equals) it is taken without building the
+/// node's shape or looking it up. The free lists may then still hold a slot in use; such entries
+/// are skipped when met (Slot::listed keeps a slot in its list at most once).
 struct ViewPool {
   /// Shapes are looked up as string_views of `shape` (no std::string made per view).
   struct ShapeHash {
@@ -70,15 +76,33 @@ struct ViewPool {
       return static_cast<std::size_t>(h ^ (h >> 29));
     }
   };
+  struct Slot {
+    std::vector<int>* free_list = nullptr;  ///< the free list of its shape (a value of `free`)
+    std::string_view shape;                 ///< its shape (the key of free_list in `free`)
+    int next = 0;         ///< the slot taken after this one when this one was last taken
+    bool in_use = false;  ///< handed out for the current submission
+    bool listed = false;  ///< in free_list
+  };
   std::unordered_map<std::string, std::vector<int>, ShapeHash, std::equal_to<>> free;
-  std::vector<std::pair<std::vector<int>*, int>> in_use;  ///< (free list of its shape, slot)
-  int size = 0;                                           ///< slots made
+  std::vector<Slot> slots{1};  ///< by slot number; slots[0] is not a slot
+  std::vector<int> in_use;     ///< slots handed out for the current submission
+  int size = 0;                ///< slots made
+  int first = 0;               ///< the slot the last submission took first
+  int last = 0;                ///< the slot this submission took last (0: none yet)
   /// Scratch: the shape of the node being made. A node with a longer shape is not pooled.
   static constexpr std::size_t kMaxShape = 2048;
   char shape[kMaxShape];
   std::size_t shape_size = 0;
   std::string_view shape_view() const { return {shape, shape_size}; }
 
+  /// The slot the last submissions suggest next, if it is free (its shape is still to be
+  /// compared), or 0.
+  int predicted() const noexcept {
+    int p = last != 0 ? slots[static_cast<std::size_t>(last)].next : first;
+    return p != 0 && !slots[static_cast<std::size_t>(p)].in_use ? p : 0;
+  }
+  /// Hands out slot s (a free slot whose shape the node has).
+  void take(int s) noexcept;
   /// The slot for the node whose shape is in `shape`, now in use: a free one of that shape
   /// (`reused` true), else a new one, or 0 when the pool is full.
   int acquire(bool& reused) noexcept;

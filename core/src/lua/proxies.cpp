@@ -57,34 +57,62 @@ bool push_contents(lua_State* L, int idx) {
   return true;
 }
 
+void ViewPool::take(int s) noexcept {
+  Slot& slot = slots[static_cast<std::size_t>(s)];
+  slot.in_use = true;
+  if (last != 0) {
+    slots[static_cast<std::size_t>(last)].next = s;
+  } else {
+    first = s;
+  }
+  last = s;
+  // in_use has room for every slot (reserved as slots are made), so this does not allocate.
+  in_use.push_back(s);
+}
+
 int ViewPool::acquire(bool& reused) noexcept {
   reused = false;
   try {
     auto it = free.find(shape_view());
-    if (it != free.end() && !it->second.empty()) {
-      in_use.emplace_back(&it->second, it->second.back());
-      it->second.pop_back();
-      reused = true;
-      return in_use.back().second;
+    if (it != free.end()) {
+      std::vector<int>& list = it->second;
+      while (!list.empty()) {
+        int s = list.back();
+        list.pop_back();
+        slots[static_cast<std::size_t>(s)].listed = false;
+        if (slots[static_cast<std::size_t>(s)].in_use) continue;  // taken as predicted()
+        take(s);
+        reused = true;
+        return s;
+      }
     }
     if (size >= kViewPoolMax) return 0;
     if (it == free.end()) it = free.emplace(std::string(shape_view()), std::vector<int>{}).first;
-    in_use.emplace_back(&it->second, size + 1);
+    in_use.reserve(static_cast<std::size_t>(size) + 1);
+    Slot& made = slots.emplace_back();
+    made.free_list = &it->second;  // the values and keys of an unordered_map do not move
+    made.shape = it->first;
   } catch (...) {
     return 0;  // no memory for the bookkeeping: a view of its own
   }
-  return ++size;
+  take(++size);
+  return size;
 }
 
 void ViewPool::release() noexcept {
-  for (auto& [list, slot] : in_use) {
+  for (int s : in_use) {
+    Slot& slot = slots[static_cast<std::size_t>(s)];
+    slot.in_use = false;
+    if (slot.listed) continue;
     try {
-      list->push_back(slot);
+      slot.free_list->push_back(s);
+      slot.listed = true;
     } catch (...) {
-      // Out of memory: the slot is no longer handed out; its tables stay in kViewPool.
+      // Out of memory: the slot is found only as predicted(); its tables stay in kViewPool.
     }
   }
   in_use.clear();
+  last = 0;
 }
 
 namespace {
@@ -280,8 +308,11 @@ char member_class(const Node& child) {
 }
 
 // The shape of a node for ViewPool: the mode of its view (`mode`: 'v', or 't' while tracing,
-// when M's __index records reads), its kind, and per member its class and (tables) key, written
-// to `pool.shape`. False when it does not fit (the node is then not pooled).
+// when M's __index records reads), its kind, and per member its class and (tables) the length
+// of its key in two bytes and the key, written to `pool.shape`. False when it does not fit (the
+// node is then not pooled). The key's length comes first because a key may hold any byte: with
+// a terminator instead, {"k\0pz" = 1} and {k = 1, z = 2} had the same shape, and the second
+// submission got the first one's keys.
 bool shape_of(const Document& doc, const Node& node, ViewPool& pool, char mode) {
   char* out = pool.shape;
   char* const end = pool.shape + ViewPool::kMaxShape;
@@ -291,16 +322,41 @@ bool shape_of(const Document& doc, const Node& node, ViewPool& pool, char mode) 
   for (NodeId c = node.first_child; c != kNoNode; c = doc.node(c).next_sibling) {
     const Node& child = doc.node(c);
     std::size_t key = table ? child.key.size() : 0;
-    if (static_cast<std::size_t>(end - out) < key + 2) return false;
+    if (static_cast<std::size_t>(end - out) < key + 3) return false;  // and key < kMaxShape
     *out++ = member_class(child);
     if (table) {
+      *out++ = static_cast<char>(key & 0xFF);
+      *out++ = static_cast<char>(key >> 8);
       if (key != 0) std::memcpy(out, child.key.data(), key);  // an empty key may have no data
       out += key;
-      *out++ = '\0';
     }
   }
   pool.shape_size = static_cast<std::size_t>(out - pool.shape);
   return true;
+}
+
+// Whether `node` has the shape `shape` (as shape_of would write it), compared in place.
+bool shape_equals(const Document& doc, const Node& node, char mode, std::string_view shape) {
+  const bool table = node.kind == NodeKind::table;
+  const char* in = shape.data();
+  const char* const end = in + shape.size();
+  if (shape.size() < 2 || in[0] != mode || in[1] != (table ? 'T' : 'A')) return false;
+  in += 2;
+  for (NodeId c = node.first_child; c != kNoNode; c = doc.node(c).next_sibling) {
+    const Node& child = doc.node(c);
+    if (in == end || *in++ != member_class(child)) return false;
+    if (table) {
+      std::size_t key = child.key.size();
+      if (static_cast<std::size_t>(end - in) < key + 2) return false;
+      if (static_cast<unsigned char>(in[0]) != (key & 0xFF) ||
+          static_cast<unsigned char>(in[1]) != (key >> 8))
+        return false;
+      in += 2;
+      if (key != 0 && std::memcmp(in, child.key.data(), key) != 0) return false;
+      in += key;
+    }
+  }
+  return in == end;
 }
 
 void make_document_proxy(lua_State* L, const ProxyKit& kit, const Document& doc, const Node& node,
@@ -342,11 +398,19 @@ void fill_contents(lua_State* L, const ProxyKit& kit, const Document& doc, const
 // the node's shape is too long to pool.
 bool push_pooled_view(lua_State* L, const ProxyKit& kit, const Document& doc, const Node& node) {
   ViewPool& pool = kit.sc->views;
-  if (!shape_of(doc, node, pool, kit.tracing ? 't' : 'v')) return false;
+  const char mode = kit.tracing ? 't' : 'v';
   luaL_checkstack(L, 10, nullptr);
   const int base = lua_gettop(L);
   bool reused = false;
-  const int slot = pool.acquire(reused);
+  int slot = pool.predicted();
+  if (slot != 0 &&
+      shape_equals(doc, node, mode, pool.slots[static_cast<std::size_t>(slot)].shape)) {
+    pool.take(slot);
+    reused = true;
+  } else {
+    if (!shape_of(doc, node, pool, mode)) return false;
+    slot = pool.acquire(reused);
+  }
   if (reused) {
     for (int i = 0; i < kPooledParts; ++i) {
       lua_rawgeti(L, kit.pool(), kPooledParts * slot - 3 + i);

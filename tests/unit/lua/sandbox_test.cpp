@@ -447,6 +447,21 @@ TEST_CASE("a null member is missing also in a view made from pooled contents", "
   CHECK(message(R"("titel_extra": null)") == "nil/2");
 }
 
+TEST_CASE("a key holding a NUL byte does not give its view's keys to another table", "[sandbox]") {
+  // With a terminator after each key in a ViewPool shape, {"k\0pz": ..} and {k = .., z = ..}
+  // had the same shape: the second submission got the first one's view and its keys.
+  PackFixture f(view_rule(R"lua(
+    local i = s.initiatief
+    return pass(tostring(i.k) .. "/" .. tostring(i.z)))lua"));
+  auto message = [&](const std::string& members) {
+    return passing_message(f, json_initiative_with(members), SubmissionFormat::json);
+  };
+  CHECK(message(R"("k\u0000pz": "X")") == "nil/nil");
+  CHECK(message(R"("k": "een", "z": "twee")") == "een/twee");
+  CHECK(message(R"("k\u0000pz": "Y")") == "nil/nil");
+  CHECK(message(R"("k": "drie", "z": "vier")") == "drie/vier");
+}
+
 TEST_CASE("tables with an empty key or a very long shape are views like any other", "[sandbox]") {
   // An empty member name, and a table whose shape (ViewPool::kMaxShape) is too long to pool.
   PackFixture f(view_rule(R"lua(
