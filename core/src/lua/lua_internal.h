@@ -119,6 +119,25 @@ struct RecordedOutcome {
 };
 
 /// The sandbox state reachable from a lua_State (through the allocator's user data).
+/// Small blocks a Lua state freed, kept per size class for its next allocations (lua_sandbox.cpp,
+/// sandbox_alloc): most of a state's allocations are a submission's short-lived small objects,
+/// and taking a block from a list here costs a fraction of a malloc and free. A block of n
+/// bytes (n <= kMaxSize) is always made with n rounded up to kGrain, so any block of its class
+/// fits any request of that class. At most kMaxCached bytes are kept; the rest is freed. Empty
+/// and unused in sanitizer builds, whose allocator must see every block.
+struct BlockCache {
+  static constexpr std::size_t kGrain = 16;
+  static constexpr std::size_t kMaxSize = 256;
+  static constexpr std::size_t kClasses = kMaxSize / kGrain + 1;
+  static constexpr std::size_t kMaxCached = std::size_t{2} << 20;
+  void* head[kClasses] = {};  ///< per class, a list linked through each block's first bytes
+  std::size_t cached = 0;     ///< bytes in the lists
+  BlockCache() = default;
+  BlockCache(const BlockCache&) = delete;
+  BlockCache& operator=(const BlockCache&) = delete;
+  ~BlockCache();
+};
+
 struct SandboxCore {
   lua_State* L = nullptr;
   Limits limits;
@@ -126,6 +145,7 @@ struct SandboxCore {
   // Memory accounting for the custom allocator.
   std::size_t used = 0;
   std::size_t memory_limit = SIZE_MAX;
+  BlockCache blocks;
 
   // Live allocations of kLargeAllocation bytes or more, by power of two: large_live[b] counts
   // blocks of [2^b, 2^(b+1)) bytes. A single VM instruction or C library call can touch a whole
