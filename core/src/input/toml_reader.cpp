@@ -205,28 +205,32 @@ class TomlConverter {
   // toml++ keeps a table's members sorted by key; rules and reports want the order of the file
   // (and the JSON twin has it), so members are put back in source order.
   void convert_table(const toml::table& t, NodeId parent) {
+    // Plain data, so that the buffer below is not cleared on every call.
     struct Member {
-      SourcePos pos;
-      std::string_view key;
+      std::uint32_t line;
+      std::uint32_t column;
+      const char* key_data;
+      std::size_t key_size;
       const toml::node* value;
     };
     // Most tables are small: their members are sorted in a buffer on the stack, by insertion
     // (stable, and no allocation), larger ones in a vector with std::stable_sort.
     constexpr std::size_t kSmall = 24;
-    std::array<Member, kSmall> small;
+    Member small[kSmall];  // NOLINT(cppcoreguidelines-avoid-c-arrays): left uninitialised
     std::vector<Member> large;
-    Member* members = small.data();
+    Member* members = small;
     if (t.size() > kSmall) {
       large.resize(t.size());
       members = large.data();
     }
     std::size_t n = 0;
     for (auto&& [key, value] : t) {
-      members[n++] = {position(key.source(), value.source()), key.str(), &value};
+      SourcePos pos = position(key.source(), value.source());
+      members[n++] = {pos.line, pos.column, key.str().data(), key.str().size(), &value};
       arena_blocks_ += 1 + own_block(&key, sizeof(toml::key), key.str().data()) + in_arena(&value);
     }
     auto before = [](const Member& a, const Member& b) {
-      return a.pos.line != b.pos.line ? a.pos.line < b.pos.line : a.pos.column < b.pos.column;
+      return a.line != b.line ? a.line < b.line : a.column < b.column;
     };
     if (n <= kSmall) {
       for (std::size_t i = 1; i < n; ++i) {
@@ -242,7 +246,8 @@ class TomlConverter {
       std::stable_sort(members, members + n, before);
     }
     for (std::size_t i = 0; i < n; ++i)
-      add(*members[i].value, parent, members[i].key, members[i].pos);
+      add(*members[i].value, parent, {members[i].key_data, members[i].key_size},
+          {members[i].line, members[i].column});
   }
 
  private:
