@@ -177,11 +177,13 @@ BatchSummary run_batch(const std::vector<std::string>& files,
     return summary;
   }
 
-  // Workers evaluate and also render (formatting is a fair share of the work); the main thread
-  // only writes, in order, so that N workers keep N cores busy. Results pass through a ring of
-  // slots, each marked with the index of the submission it holds; threads sleep (atomic wait) only
-  // when they must: a mutex shared by all threads, or a wake-up per result, showed up as futex
-  // calls costing a fifth of the run on two cores.
+  // Every thread evaluates and renders (formatting is a fair share of the work), the calling
+  // thread included, and whichever thread finds the next result in order ready writes it, so
+  // that N jobs are N threads on N cores: a separate writer thread made three threads share two
+  // cores, and the preemptions cost --jobs 2 a tenth of its speed-up (bench/README.md). Results
+  // pass through a ring of slots, each marked with the index of the submission it holds; threads
+  // sleep (atomic wait) only when they are a whole ring ahead of the output: a mutex shared by
+  // all threads, or a wake-up per result, showed up as futex calls costing a fifth of the run.
   struct Done {
     SubmissionReport report;
     std::string rendered;
@@ -195,7 +197,30 @@ BatchSummary run_batch(const std::vector<std::string>& files,
   std::atomic<std::size_t> emitted{0};  // submissions written so far
   std::atomic<std::size_t> next{0};
   std::atomic<bool> any_pack_failure{false};
+  std::atomic<bool> writing{false};  // a thread is writing results (the summary is its too)
 
+  // Writes every result that is next in order and ready. Only one thread writes at a time; one
+  // that finds another writing leaves, and the writer looks again after it stops, so a result
+  // stored meanwhile is not left behind (all sequentially consistent: each side's store comes
+  // before its load of the other's, so at least one of them sees the other).
+  auto write_ready = [&]() {
+    for (;;) {
+      if (writing.exchange(true)) return;
+      for (std::size_t k = emitted.load(std::memory_order_relaxed); k < files.size(); ++k) {
+        Slot& slot = ring[k % window];
+        if (slot.holds.load() != k) break;
+        Done done = std::move(slot.done);
+        slot.holds.store(SIZE_MAX, std::memory_order_relaxed);
+        emitted.store(k + 1);
+        emitted.notify_all();
+        tally(summary, done.report, options.profile);
+        writer.write(done.rendered, done.report.verdict);
+      }
+      writing.store(false);
+      std::size_t k = emitted.load();
+      if (k >= files.size() || ring[k % window].holds.load() != k) return;
+    }
+  };
   auto worker = [&]() {
     Evaluator ev(registry, options.limits, options.plugins);
     ev.count_instructions(options.profile);
@@ -212,37 +237,16 @@ BatchSummary run_batch(const std::vector<std::string>& files,
           evaluate_file(ev, i, files[i], options, admission, clock, host, pack_failure);
       slot.done.rendered = writer.render(slot.done.report);
       if (pack_failure) any_pack_failure = true;
-      slot.holds.store(i, std::memory_order_release);
-      slot.holds.notify_one();
+      slot.holds.store(i);
+      write_ready();
     }
   };
   std::vector<std::thread> threads;
-  threads.reserve(jobs);
-  for (unsigned j = 0; j < jobs; ++j) threads.emplace_back(worker);
-  auto await_slot = [&](std::size_t k) {
-    Slot& slot = ring[k % window];
-    for (std::size_t h = slot.holds.load(std::memory_order_acquire); h != k;
-         h = slot.holds.load(std::memory_order_acquire)) {
-      slot.holds.wait(h, std::memory_order_acquire);
-    }
-  };
-  // The writer is faster than the workers. Sleeping on the submission a few places ahead lets it
-  // wake once per run of results instead of once per result (each wake-up is a system call).
-  const std::size_t run = std::min<std::size_t>(8, window / 2);
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    Slot& slot = ring[i % window];
-    if (slot.holds.load(std::memory_order_acquire) != i) {
-      await_slot(std::min(i + run - 1, files.size() - 1));
-      await_slot(i);
-    }
-    Done done = std::move(slot.done);
-    slot.holds.store(SIZE_MAX, std::memory_order_relaxed);
-    emitted.store(i + 1, std::memory_order_release);
-    emitted.notify_all();
-    tally(summary, done.report, options.profile);
-    writer.write(done.rendered, done.report.verdict);
-  }
+  threads.reserve(jobs - 1);
+  for (unsigned j = 1; j < jobs; ++j) threads.emplace_back(worker);
+  worker();
   for (auto& t : threads) t.join();
+  write_ready();  // nothing is left by then; kept for certainty
   summary.pack_failure = summary.pack_failure || any_pack_failure;
   writer.end(summary.packs);
   sort_costs(summary);

@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
+#include <string>
+#include <unordered_map>
 
 #include "../lua/lua_sandbox.h"
 
@@ -130,9 +133,35 @@ std::vector<std::shared_ptr<const RulePack>> PackRegistry::joining_packs(std::st
   return out;
 }
 
+// A pack chosen for a submission: a pointer into Evaluator::Impl's memory of chosen packs.
+using PackRef = const std::shared_ptr<const RulePack>*;
+
 struct Evaluator::Impl {
   std::shared_ptr<PackRegistry> registry;
   LuaSandbox sandbox;
+  // The packs the registry gave for a name and date, and the joining packs for a date, so that a
+  // submission finds them here rather than in the registry shared by all workers: its mutex and
+  // the packs' reference counts, written by every worker for every submission, cost --jobs 2 a
+  // few per cent on two cores (bench/README.md). The registry reads a pack once and from then on
+  // answers the same for a name and date, so this is only a shortcut; failures are not kept (a
+  // folder may appear later). Cleared when large (many distinct dates).
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view k) const { return std::hash<std::string_view>{}(k); }
+  };
+  std::unordered_map<std::string, std::shared_ptr<const RulePack>, KeyHash, std::equal_to<>> named;
+  std::unordered_map<std::string, std::vector<std::shared_ptr<const RulePack>>, KeyHash,
+                     std::equal_to<>>
+      joining;
+  static constexpr std::size_t kMaxRemembered = 4096;
+  std::string key;  // scratch for look-ups
+
+  /// Forgets everything remembered when it grew large; only between submissions, as the packs
+  /// chosen for a submission point into it.
+  void trim() {
+    if (named.size() >= kMaxRemembered) named.clear();
+    if (joining.size() >= kMaxRemembered) joining.clear();
+  }
   struct Loaded {
     int handle = -1;
     std::string error;
@@ -144,6 +173,20 @@ struct Evaluator::Impl {
        const std::vector<PluginBinding>* plugins)
       : registry(std::move(r)),
         sandbox(limits, plugins != nullptr ? *plugins : std::vector<PluginBinding>{}) {}
+
+  // The pack `name_or_path` in force on `date`, from the registry the first time.
+  Expected<PackRef> pack_named(const std::string& name_or_path, std::string_view date) {
+    key.assign(name_or_path).append(1, '\0').append(date);
+    if (auto it = named.find(std::string_view(key)); it != named.end()) return &it->second;
+    auto pack = registry->get(name_or_path, date);
+    if (!pack) return pack.error();
+    return &named.emplace(key, *pack).first->second;
+  }
+  // The packs that join on their own on `date`.
+  const std::vector<std::shared_ptr<const RulePack>>& joining_packs(std::string_view date) {
+    if (auto it = joining.find(date); it != joining.end()) return it->second;
+    return joining.emplace(std::string(date), registry->joining_packs(date)).first->second;
+  }
 
   const Loaded& ensure(const std::shared_ptr<const RulePack>& pack) {
     auto it = loaded.find(pack.get());
@@ -203,14 +246,13 @@ void add_input_error(SubmissionReport& r, const Submission& s, std::string_view 
 }
 
 // Which packs, in order; input errors for packs that are unknown or do not apply.
-std::vector<std::shared_ptr<const RulePack>> choose_packs(PackRegistry& registry, Submission& s,
-                                                          const PackChoice& choice,
-                                                          SubmissionReport& report,
-                                                          bool* pack_failure) {
-  std::vector<std::shared_ptr<const RulePack>> packs;
+template <typename Lookup>
+std::vector<PackRef> choose_packs(Lookup& registry, Submission& s, const PackChoice& choice,
+                                  SubmissionReport& report, bool* pack_failure) {
+  std::vector<PackRef> packs;
   if (!choice.named.empty()) {
     for (const std::string& name : choice.named) {
-      auto pack = registry.get(name, s.ingediend);
+      auto pack = registry.pack_named(name, s.ingediend);
       if (!pack) {
         if (pack_failure != nullptr) *pack_failure = true;
         add_input_error(
@@ -218,7 +260,7 @@ std::vector<std::shared_ptr<const RulePack>> choose_packs(PackRegistry& registry
             fmt::format("regelpakket kon niet worden gelezen: {}", pack.error().message));
         continue;
       }
-      std::string why = (*pack)->why_not_applicable(s);
+      std::string why = (**pack)->why_not_applicable(s);
       if (!why.empty()) {
         add_input_error(report, s, "aanvraag.soort", why);
         continue;
@@ -228,12 +270,12 @@ std::vector<std::shared_ptr<const RulePack>> choose_packs(PackRegistry& registry
     return packs;
   }
   if (!s.regeling.empty()) {
-    auto pack = registry.get(s.regeling, s.ingediend);
+    auto pack = registry.pack_named(s.regeling, s.ingediend);
     if (!pack) {
       add_input_error(report, s, "aanvraag.regeling",
                       fmt::format("onbekende regeling '{}': {}", s.regeling, pack.error().message));
     } else {
-      std::string why = (*pack)->why_not_applicable(s);
+      std::string why = (**pack)->why_not_applicable(s);
       if (!why.empty()) {
         add_input_error(report, s, "aanvraag.regeling", why);
       } else {
@@ -241,15 +283,18 @@ std::vector<std::shared_ptr<const RulePack>> choose_packs(PackRegistry& registry
       }
     }
   }
-  for (const auto& joining : registry.joining_packs(s.ingediend)) {
+  for (const auto& joining_ref : registry.joining_packs(s.ingediend)) {
+    const RulePack* joining = joining_ref.get();
     bool present = false;
     for (const std::string& key : joining->manifest.joins_when_present) {
       present = present || s.doc.find(s.doc.root(), key) != kNoNode;
     }
-    bool already = std::any_of(packs.begin(), packs.end(), [&](const auto& p) {
-      return p->manifest.name == joining->manifest.name;
+    bool already = std::any_of(packs.begin(), packs.end(), [&](PackRef p) {
+      return (*p)->manifest.name == joining->manifest.name;
     });
-    if (present && !already && joining->why_not_applicable(s).empty()) packs.push_back(joining);
+    if (present && !already && joining->why_not_applicable(s).empty()) {
+      packs.push_back(&joining_ref);
+    }
   }
   if (packs.empty() && report.input_errors.empty()) {
     add_input_error(report, s, "aanvraag.regeling",
@@ -311,13 +356,15 @@ SubmissionReport Evaluator::evaluate(Submission& s, const PackChoice& choice, co
     report.verdict = Verdict::ongeldig;
     return report;
   }
-  auto packs = choose_packs(*impl_->registry, s, choice, report, pack_failure);
+  impl_->trim();
+  auto packs = choose_packs(*impl_, s, choice, report, pack_failure);
   if (!report.input_errors.empty()) {
     report.verdict = Verdict::ongeldig;
     return report;
   }
   impl_->sandbox.begin_submission(s.doc);
-  for (const auto& pack : packs) {
+  for (PackRef ref : packs) {
+    const std::shared_ptr<const RulePack>& pack = *ref;
     const Impl::Loaded& l = impl_->ensure(pack);
     const ParamVersion& params = pack->params_for(s.ingediend);
     report.packs.push_back({pack->manifest.name, pack->manifest.version, pack->hash, params.label});
@@ -347,12 +394,13 @@ SubmissionReport Evaluator::explain(Submission& s, const std::string& pack_name,
     return report;
   }
   PackChoice choice{{pack_name}};
-  auto packs = choose_packs(*impl_->registry, s, choice, report, pack_failure);
+  impl_->trim();
+  auto packs = choose_packs(*impl_, s, choice, report, pack_failure);
   if (!report.input_errors.empty() || packs.empty()) {
     report.verdict = Verdict::ongeldig;
     return report;
   }
-  const auto& pack = packs.front();
+  const std::shared_ptr<const RulePack>& pack = *packs.front();
   const Impl::Loaded& l = impl_->ensure(pack);
   const ParamVersion& params = pack->params_for(s.ingediend);
   report.packs.push_back({pack->manifest.name, pack->manifest.version, pack->hash, params.label});

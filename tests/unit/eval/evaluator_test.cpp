@@ -180,7 +180,7 @@ TEST_CASE("batches keep input order with several workers and survive broken file
   t.dir.write("in/notes.md", "x");
   auto expanded = expand_inputs({(t.dir.path() / "in").string()});
   REQUIRE(expanded == files);
-  for (unsigned jobs : {1u, 3u}) {
+  for (unsigned jobs : {1u, 2u, 3u, 8u}) {
     Collect c;
     BatchOptions o;
     o.jobs = jobs;
