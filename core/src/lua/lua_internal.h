@@ -202,12 +202,12 @@ struct SandboxCore {
   // (rule_watchdog.cpp): a run that ends within fast_window_ns provably stayed within the
   // instruction budget; any other run is done again with the hook. The watchdog's signal sets
   // fast_abort (and installs the hook) when a run takes longer.
-  bool fast_rules = true;                   ///< false: count every rule's instructions
-  std::atomic<std::int64_t> fast_since{0};  ///< steady-clock ns a hook-free run began, or 0
-  std::atomic<int> fast_thread{0};          ///< the thread id (gettid) running it
-  std::atomic<bool> fast_abort{false};      ///< the watchdog stopped it: run it again counted
-  std::int64_t fast_window_ns = 0;          ///< the longest run provably within the budget
-  bool watched = false;                     ///< enrolled with the watchdog
+  bool fast_rules = true;                       ///< false: count every rule's instructions
+  std::atomic<std::int64_t> fast_since{0};      ///< steady-clock ns a hook-free run began, or 0
+  std::atomic<int> fast_thread{0};              ///< the thread id (gettid) running it
+  std::atomic<bool> fast_abort{false};          ///< the watchdog stopped it: run it again counted
+  std::atomic<std::int64_t> fast_window_ns{0};  ///< the longest run provably within the budget
+  bool watched = false;                         ///< enrolled with the watchdog
 
   /// Starts a budget; the memory budget is measured from what the state holds now. The budget's
   /// deadline is the earlier of its own and `outer_deadline` (the submission's time limit).

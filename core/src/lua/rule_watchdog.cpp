@@ -73,7 +73,7 @@ void on_watch_signal(int /*signal*/) {
   SandboxCore* c = tls_fast_run;
   if (c != nullptr) {
     std::int64_t since = c->fast_since.load(std::memory_order_relaxed);
-    if (since != 0 && monotonic_ns() - since > c->fast_window_ns) {
+    if (since != 0 && monotonic_ns() - since > c->fast_window_ns.load(std::memory_order_relaxed)) {
       c->fast_abort.store(true, std::memory_order_relaxed);
       lua_sethook(c->L, budget_hook, LUA_MASKCOUNT, 1);
     }
@@ -99,7 +99,8 @@ struct Watchdog {
         if (since == 0) continue;
         busy = true;
         int thread = c->fast_thread.load();
-        if (thread != 0 && monotonic_ns() - since > c->fast_window_ns) {
+        if (thread != 0 &&
+            monotonic_ns() - since > c->fast_window_ns.load(std::memory_order_relaxed)) {
           // tgkill, not pthread_kill: a thread that has ended since is an error, not a crash.
           syscall(SYS_tgkill, process, thread, watch_signal());
         }
@@ -179,9 +180,12 @@ void begin_fast_run(SandboxCore& c, std::chrono::steady_clock::time_point now) {
   c.fast_abort.store(false, std::memory_order_relaxed);
   // The watchdog stops the run when it may have left the instruction budget, or at the deadline
   // (the rule's or the submission's), whichever comes first; counted, it then ends at once.
-  c.fast_window_ns = static_cast<std::int64_t>(std::min<std::uint64_t>(
-      c.instructions_limit / kMaxInstructionsPerNs,
-      static_cast<std::uint64_t>(std::max<std::int64_t>(0, ns_of(c.deadline) - ns_of(now)))));
+  // Atomic: the watchdog may still be reading the window of the previous run.
+  c.fast_window_ns.store(
+      static_cast<std::int64_t>(std::min<std::uint64_t>(
+          c.instructions_limit / kMaxInstructionsPerNs,
+          static_cast<std::uint64_t>(std::max<std::int64_t>(0, ns_of(c.deadline) - ns_of(now))))),
+      std::memory_order_relaxed);
   c.fast_thread.store(tls_thread_id, std::memory_order_relaxed);
   tls_fast_run = &c;
   c.fast_since.store(ns_of(now));
