@@ -309,54 +309,52 @@ char member_class(const Node& child) {
 
 // The shape of a node for ViewPool: the mode of its view (`mode`: 'v', or 't' while tracing,
 // when M's __index records reads), its kind, and per member its class and (tables) the length
-// of its key in two bytes and the key, written to `pool.shape`. False when it does not fit (the
-// node is then not pooled). The key's length comes first because a key may hold any byte: with
-// a terminator instead, {"k\0pz" = 1} and {k = 1, z = 2} had the same shape, and the second
-// submission got the first one's keys.
-bool shape_of(const Document& doc, const Node& node, ViewPool& pool, char mode) {
-  char* out = pool.shape;
-  char* const end = pool.shape + ViewPool::kMaxShape;
+// of its key in two bytes and the key. The key's length comes first because a key may hold any
+// byte: with a terminator instead, {"k\0pz" = 1} and {k = 1, z = 2} had the same shape, and the
+// second submission got the first one's keys. Hands the shape to `put(bytes, size)` piece by
+// piece (shape_of writes it, shape_equals compares it), stopping when `put` returns false.
+template <typename Put>
+bool walk_shape(const Document& doc, const Node& node, char mode, Put&& put) {
   const bool table = node.kind == NodeKind::table;
-  *out++ = mode;
-  *out++ = table ? 'T' : 'A';
+  const char head[2] = {mode, table ? 'T' : 'A'};
+  if (!put(head, 2)) return false;
   for (NodeId c = node.first_child; c != kNoNode; c = doc.node(c).next_sibling) {
     const Node& child = doc.node(c);
-    std::size_t key = table ? child.key.size() : 0;
-    if (static_cast<std::size_t>(end - out) < key + 3) return false;  // and key < kMaxShape
-    *out++ = member_class(child);
-    if (table) {
-      *out++ = static_cast<char>(key & 0xFF);
-      *out++ = static_cast<char>(key >> 8);
-      if (key != 0) std::memcpy(out, child.key.data(), key);  // an empty key may have no data
-      out += key;
-    }
+    const std::size_t key = table ? child.key.size() : 0;
+    if (key > 0xFFFF) return false;
+    const char member[3] = {member_class(child), static_cast<char>(key & 0xFF),
+                            static_cast<char>(key >> 8)};
+    if (!put(member, table ? 3 : 1)) return false;
+    if (key != 0 && !put(child.key.data(), key)) return false;  // an empty key may have no data
   }
-  pool.shape_size = static_cast<std::size_t>(out - pool.shape);
   return true;
 }
 
-// Whether `node` has the shape `shape` (as shape_of would write it), compared in place.
+// Writes the shape of `node` to `pool.shape`. False when it does not fit (the node is then not
+// pooled).
+bool shape_of(const Document& doc, const Node& node, ViewPool& pool, char mode) {
+  std::size_t size = 0;
+  bool fits = walk_shape(doc, node, mode, [&](const char* bytes, std::size_t n) {
+    if (ViewPool::kMaxShape - size < n) return false;
+    std::memcpy(pool.shape + size, bytes, n);
+    size += n;
+    return true;
+  });
+  pool.shape_size = size;
+  return fits;
+}
+
+// Whether `node` has the shape `shape`, compared in place (nothing is written).
 bool shape_equals(const Document& doc, const Node& node, char mode, std::string_view shape) {
-  const bool table = node.kind == NodeKind::table;
-  const char* in = shape.data();
-  const char* const end = in + shape.size();
-  if (shape.size() < 2 || in[0] != mode || in[1] != (table ? 'T' : 'A')) return false;
-  in += 2;
-  for (NodeId c = node.first_child; c != kNoNode; c = doc.node(c).next_sibling) {
-    const Node& child = doc.node(c);
-    if (in == end || *in++ != member_class(child)) return false;
-    if (table) {
-      std::size_t key = child.key.size();
-      if (static_cast<std::size_t>(end - in) < key + 2) return false;
-      if (static_cast<unsigned char>(in[0]) != (key & 0xFF) ||
-          static_cast<unsigned char>(in[1]) != (key >> 8))
-        return false;
-      in += 2;
-      if (key != 0 && std::memcmp(in, child.key.data(), key) != 0) return false;
-      in += key;
-    }
-  }
-  return in == end;
+  std::size_t at = 0;
+  return walk_shape(doc, node, mode,
+                    [&](const char* bytes, std::size_t n) {
+                      if (shape.size() - at < n || std::memcmp(shape.data() + at, bytes, n) != 0)
+                        return false;
+                      at += n;
+                      return true;
+                    }) &&
+         at == shape.size();
 }
 
 void make_document_proxy(lua_State* L, const ProxyKit& kit, const Document& doc, const Node& node,
