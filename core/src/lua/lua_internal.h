@@ -118,26 +118,34 @@ struct RecordedOutcome {
   std::vector<Finding> findings;
 };
 
-/// The sandbox state reachable from a lua_State (through the allocator's user data).
-/// Small blocks a Lua state freed, kept per size class for its next allocations (lua_sandbox.cpp,
-/// sandbox_alloc): most of a state's allocations are a submission's short-lived small objects,
-/// and taking a block from a list here costs a fraction of a malloc and free. A block of n
-/// bytes (n <= kMaxSize) is always made with n rounded up to kGrain, so any block of its class
-/// fits any request of that class. At most kMaxCached bytes are kept; the rest is freed. Empty
-/// and unused in sanitizer builds, whose allocator must see every block.
+/// The blocks of a Lua state (lua_sandbox.cpp, sandbox_alloc), with the small ones it frees kept
+/// per size class for its next allocations: most of a state's allocations are a submission's
+/// short-lived small objects, and taking a block from a list here costs a fraction of a malloc
+/// and free. A block of n bytes (n <= kMaxSize) is always made with n rounded up to kGrain, so
+/// any block of its class fits any request of that class. At most kMaxCached bytes are kept; the
+/// rest is freed. In sanitizer builds nothing is kept: their allocator must see every block.
 struct BlockCache {
   static constexpr std::size_t kGrain = 16;
   static constexpr std::size_t kMaxSize = 256;
   static constexpr std::size_t kClasses = kMaxSize / kGrain + 1;
   static constexpr std::size_t kMaxCached = std::size_t{2} << 20;
-  void* head[kClasses] = {};  ///< per class, a list linked through each block's first bytes
-  std::size_t cached = 0;     ///< bytes in the lists
   BlockCache() = default;
   BlockCache(const BlockCache&) = delete;
   BlockCache& operator=(const BlockCache&) = delete;
   ~BlockCache();
+  /// A block of n (> 0) bytes, or nullptr.
+  void* take(std::size_t n);
+  /// Frees block b of n bytes (made by take or resize).
+  void give(void* b, std::size_t n);
+  /// Block b of old (> 0) bytes resized to n (> 0) bytes, or nullptr (b unchanged).
+  void* resize(void* b, std::size_t old, std::size_t n);
+
+ private:
+  void* head_[kClasses] = {};  // per class, a list linked through each block's first bytes
+  std::size_t cached_ = 0;     // bytes in the lists
 };
 
+/// The sandbox state reachable from a lua_State (through the allocator's user data).
 struct SandboxCore {
   lua_State* L = nullptr;
   Limits limits;

@@ -260,55 +260,50 @@ std::size_t block_class(std::size_t n) {
   return (n + BlockCache::kGrain - 1) / BlockCache::kGrain;
 }
 
-// A block of n bytes: from the cache (BlockCache) when n is small.
-void* new_block(BlockCache& cache, std::size_t n) {
-  if (!kBlockCache || n > BlockCache::kMaxSize) return std::malloc(n);
+}  // namespace
+
+void* lua_detail::BlockCache::take(std::size_t n) {
+  if (!kBlockCache || n > kMaxSize) return std::malloc(n);
   std::size_t c = block_class(n);
-  if (void* b = cache.head[c]) {
-    std::memcpy(&cache.head[c], b, sizeof(void*));
-    cache.cached -= c * BlockCache::kGrain;
+  if (void* b = head_[c]) {
+    std::memcpy(&head_[c], b, sizeof(void*));
+    cached_ -= c * kGrain;
     return b;
   }
-  return std::malloc(c * BlockCache::kGrain);
+  return std::malloc(c * kGrain);
 }
 
-// Frees a block of n bytes made by new_block: into the cache when small and there is room.
-void free_block(BlockCache& cache, void* b, std::size_t n) {
-  if (!kBlockCache || n > BlockCache::kMaxSize) {
+void lua_detail::BlockCache::give(void* b, std::size_t n) {
+  if (!kBlockCache || n > kMaxSize) {
     release_block(b, n);
     return;
   }
   std::size_t c = block_class(n);
-  if (cache.cached + c * BlockCache::kGrain > BlockCache::kMaxCached) {
-    release_block(b, c * BlockCache::kGrain);
+  if (cached_ + c * kGrain > kMaxCached) {
+    release_block(b, c * kGrain);
     return;
   }
-  std::memcpy(b, &cache.head[c], sizeof(void*));
-  cache.head[c] = b;
-  cache.cached += c * BlockCache::kGrain;
+  std::memcpy(b, &head_[c], sizeof(void*));
+  head_[c] = b;
+  cached_ += c * kGrain;
 }
 
-// Resizes a block of old (> 0) bytes to n (> 0) bytes.
-void* change_block(BlockCache& cache, void* b, std::size_t old, std::size_t n) {
-  if (!kBlockCache || (old > BlockCache::kMaxSize && n > BlockCache::kMaxSize)) {
-    return resize_block(b, n);
-  }
-  if (old <= BlockCache::kMaxSize && n <= BlockCache::kMaxSize &&
-      block_class(old) == block_class(n))
+void* lua_detail::BlockCache::resize(void* b, std::size_t old, std::size_t n) {
+  if (!kBlockCache || (old > kMaxSize && n > kMaxSize)) return resize_block(b, n);
+  if (old <= kMaxSize && n <= kMaxSize && block_class(old) == block_class(n)) {
     return b;  // the block already has room for n bytes
-  void* p = new_block(cache, n);
+  }
+  void* p = take(n);
   if (p == nullptr) return nullptr;
   std::memcpy(p, b, old < n ? old : n);
-  free_block(cache, b, old);
+  give(b, old);
   return p;
 }
 
-}  // namespace
-
 lua_detail::BlockCache::~BlockCache() {
   for (std::size_t c = 1; c < kClasses; ++c) {
-    while (void* b = head[c]) {
-      std::memcpy(&head[c], b, sizeof(void*));
+    while (void* b = head_[c]) {
+      std::memcpy(&head_[c], b, sizeof(void*));
       release_block(b, c * kGrain);
     }
   }
@@ -320,7 +315,7 @@ void* sandbox_alloc(void* ud, void* ptr, std::size_t osize, std::size_t nsize) {
   auto* c = static_cast<SandboxCore*>(ud);
   std::size_t old = ptr != nullptr ? osize : 0;
   if (nsize == 0) {
-    if (ptr != nullptr) free_block(c->blocks, ptr, old);
+    if (ptr != nullptr) c->blocks.give(ptr, old);
     c->used -= old;
     if (old >= kLargeAllocation) track_large(c, old, 0);
     return nullptr;
@@ -340,7 +335,7 @@ void* sandbox_alloc(void* ud, void* ptr, std::size_t osize, std::size_t nsize) {
     }
     return nullptr;
   }
-  void* p = ptr == nullptr ? new_block(c->blocks, nsize) : change_block(c->blocks, ptr, old, nsize);
+  void* p = ptr == nullptr ? c->blocks.take(nsize) : c->blocks.resize(ptr, old, nsize);
   if (p == nullptr) return nullptr;
   c->used = c->used - old + nsize;
   if (old >= kLargeAllocation || nsize >= kLargeAllocation) track_large(c, old, nsize);
