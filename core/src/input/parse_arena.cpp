@@ -29,7 +29,6 @@ struct ArenaState {
   std::size_t live = 0;     // blocks handed out and not yet freed
   std::size_t wanted = 0;   // bytes asked for in this arena's windows, fitting or not
   std::size_t grow_to = 0;  // size of the next chunk after one was too small
-  bool spilled = false;     // a block of this arena's windows came from malloc instead
   std::size_t dropped = 0;  // trees dropped by drop_tree on this thread
   bool window = false;      // operator new takes from the arena
   bool in_use = false;      // a ParseArena is alive on this thread
@@ -109,7 +108,6 @@ ParseArena::ParseArena() noexcept {
   }
   a.next = a.begin;
   a.wanted = 0;
-  a.spilled = false;
   a.in_use = true;
   active_ = true;
 }
@@ -146,7 +144,10 @@ ParseArena::Window::~Window() {
 
 bool ParseArena::drop_tree(std::size_t blocks) noexcept {
   ArenaState& a = tls_arena;
-  if (!active_ || a.window || a.spilled || a.live != blocks) return false;
+  // Every byte asked for is in the arena (nothing spilled to malloc) exactly when the bump
+  // pointer moved by all of it.
+  bool spilled = a.wanted != a.next - a.begin;
+  if (!active_ || a.window || spilled || a.live != blocks) return false;
   a.live = 0;
   ++a.dropped;
   return true;
@@ -189,10 +190,7 @@ inline void* arena_take(std::size_t n) noexcept {
   std::size_t size = (n + 15) & ~std::size_t{15};
   if (size == 0) size = 16;
   a.wanted += size;
-  if (size > a.end - a.next) {
-    a.spilled = true;
-    return nullptr;
-  }
+  if (size > a.end - a.next) return nullptr;
   auto p = a.next;
   a.next += size;
   ++a.live;
